@@ -1,0 +1,111 @@
+// `npm start`: build when sources are newer than the bundle, then open the Electron app — or, where
+// its runtime cannot start here, say why in one line and serve the same app in browser mode.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const BUNDLES = [
+  'out/main/electron.js',
+  'out/main/server.js',
+  'out/preload/preload.cjs',
+  'out/renderer/index.html',
+];
+const SOURCES = ['src-main', 'src-renderer', 'electron.config.ts', 'package.json'];
+
+function newestMtime(path: string): number {
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  return readdirSync(path).reduce(
+    (newest, name) =>
+      name === '__pycache__' ? newest : Math.max(newest, newestMtime(join(path, name))),
+    info.mtimeMs,
+  );
+}
+
+export function needsBuild(base: string): boolean {
+  const bundles = BUNDLES.map((file) => join(base, file));
+  if (!bundles.every((file) => existsSync(file))) return true;
+  const built = Math.min(...bundles.map((file) => statSync(file).mtimeMs));
+  return SOURCES.some(
+    (source) => existsSync(join(base, source)) && newestMtime(join(base, source)) > built,
+  );
+}
+
+export type ElectronProbe = { ok: true; binary: string } | { ok: false; reason: string };
+
+/** Where the Electron runtime is, or why it cannot run here; downloads it once if missing. */
+export function probeElectron(
+  base: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): ElectronProbe {
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
+    return { ok: false, reason: 'no display is available' };
+  }
+  const packageDir = join(base, 'node_modules', 'electron');
+  if (!existsSync(packageDir))
+    return { ok: false, reason: 'the electron package is not installed' };
+  const located = () => {
+    const pathFile = join(packageDir, 'path.txt');
+    if (!existsSync(pathFile)) return undefined;
+    const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(binary) ? binary : undefined;
+  };
+  const present = located();
+  if (present) return { ok: true, binary: present };
+  // Electron fetches its runtime on first use; offline that fails within a second or two.
+  const install = spawnSync(process.execPath, [join(packageDir, 'install.js')], {
+    cwd: packageDir,
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
+  const installed = install.status === 0 ? located() : undefined;
+  return installed
+    ? { ok: true, binary: installed }
+    : { ok: false, reason: 'the Electron runtime could not be downloaded' };
+}
+
+function run(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('error', (error) => {
+      console.error(`Could not run ${command}: ${error.message}`);
+      resolve(1);
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const webOnly = args.includes('--web');
+  const passThrough = args.filter((arg) => arg !== '--web');
+
+  if (needsBuild(root)) {
+    console.log('Building Procscope…');
+    const built = await run(process.execPath, [
+      join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+      'build',
+      '--config',
+      'electron.config.ts',
+    ]);
+    if (built !== 0) return built;
+  }
+
+  if (!webOnly) {
+    const electron = probeElectron(root, process.env, process.platform);
+    if (electron.ok) return run(electron.binary, ['.', ...passThrough]);
+    console.log(
+      `Electron cannot start here (${electron.reason}); serving Procscope in browser mode instead.`,
+    );
+  }
+  return run(process.execPath, [join(root, 'out', 'main', 'server.js'), ...passThrough]);
+}
+
+if (process.argv[1] === import.meta.filename) {
+  main().then((code) => process.exit(code));
+}

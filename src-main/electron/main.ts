@@ -1,0 +1,102 @@
+// The Electron shell: one window, our own app:// scheme, the backend over IPC. Everything of
+// substance lives in core/ and transport/, which run (and are tested) without Electron.
+import { app, BrowserWindow, ipcMain, Menu, net, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createBackend } from '../core/service';
+import { serveOverIpc } from '../transport/ipc';
+import { buildMenu } from './menu';
+import {
+  APP_CSP,
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  hardenSession,
+  hardenWebContents,
+  isTrustedSender,
+  resolveAppFile,
+  windowOptions,
+} from './security';
+
+// Must happen before `ready`: a standard, secure scheme gets a real origin and fetch support.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+const bundleDir = join(import.meta.dirname, '..');
+const rendererDir = join(bundleDir, 'renderer');
+const preloadPath = join(bundleDir, 'preload', 'preload.cjs');
+const tracerRoot = app.isPackaged
+  ? join(process.resourcesPath, 'python')
+  : join(app.getAppPath(), 'src-main', 'core', 'lab', 'python');
+
+export async function launch(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+
+  hardenSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppFile(rendererDir, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', APP_CSP);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+
+  const backend = createBackend({
+    version: app.getVersion(),
+    tracerRoot,
+    dataDir: app.getPath('userData'),
+  });
+  const windowContentIds = new Set<number>();
+  const transport = serveOverIpc({
+    backend,
+    ipcMain,
+    isTrustedSender: (event) => isTrustedSender(event, windowContentIds),
+  });
+
+  const openWindow = () => {
+    const window = new BrowserWindow(windowOptions(preloadPath));
+    const contentsId = window.webContents.id;
+    windowContentIds.add(contentsId);
+    hardenWebContents(window.webContents);
+    transport.attach(window.webContents);
+    window.once('ready-to-show', () => window.show());
+    window.on('closed', () => windowContentIds.delete(contentsId));
+    void window.loadURL(APP_ENTRY_URL);
+    return window;
+  };
+
+  Menu.setApplicationMenu(buildMenu({ isMac: process.platform === 'darwin' }));
+  openWindow();
+
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Child programs must not outlive the app: hold the quit until the backend has stopped them.
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
+    disposed = true;
+    transport.close();
+    void backend.dispose().finally(() => app.quit());
+  });
+}
+
+void launch();

@@ -1,0 +1,101 @@
+// Browser mode: the same backend and the same UI, served to a browser over a WebSocket. Used where
+// the Electron runtime is unavailable, for end-to-end tests, and for following along in a browser.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBackend } from './core/service';
+import { startWebServer } from './transport/web-server';
+
+const USAGE = 'Usage: procscope-web [--port N] [--host ADDRESS] [--no-open]';
+
+export interface ServerArgs {
+  port: number;
+  host: string;
+  open: boolean;
+}
+
+export function parseServerArgs(argv: string[]): ServerArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'no-open': { type: 'boolean', default: false },
+      open: { type: 'boolean', default: true },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`--port must be a number from 0 to 65535, not "${values.port}".`);
+  }
+  return { port, host: values.host, open: values.open && !values['no-open'] };
+}
+
+function openInBrowser(url: string): void {
+  const hasDisplay =
+    process.platform !== 'linux' || Boolean(process.env.DISPLAY ?? process.env.WAYLAND_DISPLAY);
+  if (!hasDisplay) return;
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+        : ['xdg-open', [url]];
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+async function main(): Promise<void> {
+  let args: ServerArgs;
+  try {
+    args = parseServerArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const bundleDir = join(import.meta.dirname, '..');
+  const appRoot = join(bundleDir, '..');
+  const version = (
+    JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const backend = createBackend({
+    version,
+    tracerRoot: join(appRoot, 'src-main', 'core', 'lab', 'python'),
+    dataDir: join(homedir(), '.procscope'),
+  });
+  const server = await startWebServer({
+    backend,
+    staticDir: join(bundleDir, 'renderer'),
+    host: args.host,
+    port: args.port,
+  }).catch((error: unknown) => {
+    void backend.dispose();
+    throw error;
+  });
+  console.log(`Procscope is serving at ${server.url}`);
+  if (args.open) openInBrowser(server.url);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void Promise.all([server.close(), backend.dispose()]).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  console.error(
+    code === 'EADDRINUSE'
+      ? 'Procscope could not start: that port is already in use. Pick another with --port.'
+      : `Procscope could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exitCode = 1;
+});
