@@ -14,7 +14,6 @@ export default defineConfig({
         input: {
           electron: resolve(root, 'src-main/electron/main.ts'),
           server: resolve(root, 'src-main/server.ts'),
-          cli: resolve(root, 'src-main/cli.ts'),
         },
       },
     },
@@ -32,7 +31,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [svelte()],
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') })],
     resolve: { alias: { $common: resolve(root, 'src-main/common') } },
     build: {
       outDir: resolve(root, 'out/renderer'),

@@ -10,11 +10,11 @@ import {
   APP_CSP,
   APP_ENTRY_URL,
   APP_SCHEME,
+  createSecureWindow,
   hardenSession,
   hardenWebContents,
   isTrustedSender,
   resolveAppFile,
-  windowOptions,
 } from './security';
 
 // Must happen before `ready`: a standard, secure scheme gets a real origin and fetch support.
@@ -60,7 +60,7 @@ export async function launch(): Promise<void> {
   });
 
   const openWindow = () => {
-    const window = new BrowserWindow(windowOptions(preloadPath));
+    const window = createSecureWindow(preloadPath);
     const contentsId = window.webContents.id;
     windowContentIds.add(contentsId);
     hardenWebContents(window.webContents);

@@ -1,5 +1,5 @@
 // The Electron security baseline in one place, so tests can assert it and main.ts only wires it.
-import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { BrowserWindow, type Session, type WebContents } from 'electron';
 import { normalize, join, sep } from 'node:path';
 import { contentSecurityPolicy } from '../transport/web-server';
 import type { IpcInvokeEvent } from '../transport/ipc';
@@ -11,8 +11,12 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /** The renderer talks only to the backend through IPC, so it may connect nowhere. */
 export const APP_CSP = contentSecurityPolicy("'self'");
 
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
-  return {
+/**
+ * The one place windows are made. The options are spelled out literally here (not assembled)
+ * so both a reader and the electronegativity scan see the whole baseline at once.
+ */
+export function createSecureWindow(preloadPath: string): BrowserWindow {
+  return new BrowserWindow({
     width: 1280,
     height: 800,
     minWidth: 900,
@@ -31,9 +35,11 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
+      // Middle-click would otherwise try to open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
-  };
+  });
 }
 
 /** Only our own top-level page, loaded from our own scheme, in a window we created, may call. */

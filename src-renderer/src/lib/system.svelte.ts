@@ -2,7 +2,10 @@
 import type {
   MachineInfo,
   ProcessId,
+  ProcessKey,
   ProcessRow,
+  SignalAction,
+  SignalResult,
   SystemLoad,
   SystemTick,
   ThreadRow,
@@ -12,6 +15,15 @@ import { Ring } from './ring';
 
 /** Two minutes of history at the default 1 s refresh. */
 export const HISTORY_LENGTH = 120;
+
+/** What one applied tick changed in the set of processes (not in their figures). */
+export interface SystemDelta {
+  at: number;
+  /** Rows that were not in the table before this tick. */
+  appeared: ProcessId[];
+  /** Rows this tick removed, as they last looked. */
+  vanished: ProcessRow[];
+}
 
 export class SystemStore {
   machine = $state.raw<MachineInfo | null>(null);
@@ -30,11 +42,42 @@ export class SystemStore {
   private readonly processHistory = new Map<ProcessId, Ring>();
   private readonly threadHistory = new Map<string, Ring>();
   private readonly byId = new Map<ProcessId, ProcessRow>();
+  private readonly deltaListeners = new Set<(delta: SystemDelta) => void>();
+  private watched: ProcessId[] = [];
   private seq = -1;
 
   constructor(private readonly bridge: Bridge) {
     bridge.on('system.tick', (tick) => this.apply(tick));
-    bridge.onConnected(() => void this.resync());
+    bridge.onConnected(() => {
+      void this.resync();
+      // The backend forgets a client's watches when it leaves, so a reconnect must repeat them.
+      if (this.watched.length > 0) void this.sendWatch();
+    });
+  }
+
+  /** Called after every applied tick with the rows it added and removed. */
+  onDelta(listener: (delta: SystemDelta) => void): () => void {
+    this.deltaListeners.add(listener);
+    return () => this.deltaListeners.delete(listener);
+  }
+
+  /** Asks for the threads of these processes in every tick (replaces the previous request). */
+  async watch(ids: ProcessId[]): Promise<void> {
+    if (ids.length === this.watched.length && ids.every((id, i) => id === this.watched[i])) return;
+    this.watched = [...ids];
+    await this.sendWatch();
+  }
+
+  /**
+   * Sends a signal to exactly this (pid, start time). Only the two identity fields go out: the
+   * backend re-reads the pid and refuses when its start time no longer matches.
+   */
+  signal(target: ProcessKey, action: SignalAction, tree: boolean): Promise<SignalResult> {
+    return this.bridge.call('system.signal', {
+      target: { pid: target.pid, startTime: target.startTime },
+      action,
+      tree,
+    });
   }
 
   historyOf(id: ProcessId): number[] {
@@ -78,19 +121,31 @@ export class SystemStore {
       return;
     }
     this.seq = tick.seq;
+    const vanished: ProcessRow[] = [];
+    const appeared: ProcessId[] = [];
     for (const id of tick.removed) {
+      const gone = this.byId.get(id);
+      if (gone) vanished.push(gone);
       this.byId.delete(id);
       this.processHistory.delete(id);
     }
-    for (const row of tick.upserts) this.byId.set(row.id, row);
+    for (const row of tick.upserts) {
+      if (!this.byId.has(row.id)) appeared.push(row.id);
+      this.byId.set(row.id, row);
+    }
     this.load = tick.load;
     this.intervalMs = tick.intervalMs;
     this.paused = tick.paused;
     this.sampledAt = tick.at;
-    this.threads = tick.threads;
+    // The tick that announces a pause carries no threads; keep showing the last ones read.
+    if (!tick.paused) this.threads = tick.threads;
     if (!tick.paused) this.recordHistory(tick);
     this.rows = [...this.byId.values()];
     this.revision++;
+    if (appeared.length > 0 || vanished.length > 0) {
+      const delta: SystemDelta = { at: tick.at, appeared, vanished };
+      for (const listener of this.deltaListeners) listener(delta);
+    }
   }
 
   async setInterval(intervalMs: number): Promise<void> {
@@ -101,6 +156,15 @@ export class SystemStore {
   async setPaused(paused: boolean): Promise<void> {
     const result = await this.bridge.call('system.setPaused', { paused });
     this.paused = result.paused;
+  }
+
+  private async sendWatch(): Promise<void> {
+    try {
+      await this.bridge.call('system.watch', { ids: this.watched });
+    } catch (error) {
+      // Threads are a nicety: a failed watch leaves the table working and is retried on reconnect.
+      console.warn('Procscope: could not watch threads:', error);
+    }
   }
 
   private recordHistory(tick: SystemTick): void {

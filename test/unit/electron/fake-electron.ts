@@ -43,7 +43,8 @@ export class FakeBrowserWindow extends EventEmitter {
 }
 
 export class FakeSession {
-  permissionRequestHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
+  permissionRequestHandler:
+    ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
   permissionCheckHandler: (() => boolean) | undefined;
   devicePermissionHandler: (() => boolean) | undefined;
   setPermissionRequestHandler(handler: FakeSession['permissionRequestHandler']) {
@@ -73,10 +74,14 @@ export function createFakeElectron() {
     BrowserWindow: FakeBrowserWindow,
     ipcMain: {
       handlers: ipcHandlers,
-      handle: (channel: string, handler: (...args: unknown[]) => unknown) => ipcHandlers.set(channel, handler),
+      handle: (channel: string, handler: (...args: unknown[]) => unknown) =>
+        ipcHandlers.set(channel, handler),
       removeHandler: (channel: string) => ipcHandlers.delete(channel),
     },
-    Menu: { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn((template: unknown) => ({ template })) },
+    Menu: {
+      setApplicationMenu: vi.fn(),
+      buildFromTemplate: vi.fn((template: unknown) => ({ template })),
+    },
     net: { fetch: vi.fn() },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: new FakeSession() },

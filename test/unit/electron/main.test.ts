@@ -18,25 +18,43 @@ const [window] = FakeBrowserWindow.instances;
 describe('Electron shell wiring', () => {
   it('registers app:// as a standard, secure scheme and serves it', () => {
     expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
-      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }),
+      }),
     ]);
     expect(electron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
   });
 
   it('opens one hardened window on the app:// entry', () => {
     expect(window?.loadedUrl).toBe('app://procscope/index.html');
-    expect(window?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
-    expect(window?.webContents.windowOpenHandler?.({ url: 'https://x' })).toEqual({ action: 'deny' });
+    expect(window?.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
+    expect(window?.webContents.windowOpenHandler?.({ url: 'https://x' })).toEqual({
+      action: 'deny',
+    });
     expect(electron.session.defaultSession.permissionCheckHandler?.()).toBe(false);
   });
 
   it('answers IPC from its window and refuses any other sender', async () => {
     const handler = electron.ipcMain.handlers.get(IPC_CALL_CHANNEL);
     const hello = { kind: 'call', id: 1, method: 'app.hello', params: {} };
-    const ownFrame = { sender: { id: window?.webContents.id }, senderFrame: { url: 'app://procscope/index.html' } };
-    expect(await handler?.(ownFrame, hello)).toMatchObject({ ok: true, value: { transport: 'electron' } });
+    const ownFrame = {
+      sender: { id: window?.webContents.id },
+      senderFrame: { url: 'app://procscope/index.html' },
+    };
+    expect(await handler?.(ownFrame, hello)).toMatchObject({
+      ok: true,
+      value: { transport: 'electron' },
+    });
     const stranger = { sender: { id: 999 }, senderFrame: { url: 'app://procscope/index.html' } };
-    expect(await handler?.(stranger, hello)).toMatchObject({ kind: 'error', error: { code: 'unauthorized' } });
+    expect(await handler?.(stranger, hello)).toMatchObject({
+      kind: 'error',
+      error: { code: 'unauthorized' },
+    });
   });
 
   it('holds quitting until the backend has stopped its child programs', async () => {

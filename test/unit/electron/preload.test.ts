@@ -21,15 +21,21 @@ describe('preload bridge', () => {
 
   it('sends calls on the call channel only', async () => {
     const bridge = exposed.get('procscope') as { call(message: unknown): Promise<unknown> };
-    await expect(bridge.call({ kind: 'call', id: 1, method: 'app.hello', params: {} })).resolves.toMatchObject({ ok: true });
+    await expect(
+      bridge.call({ kind: 'call', id: 1, method: 'app.hello', params: {} }),
+    ).resolves.toMatchObject({ ok: true });
     expect(ipcRenderer.invoke).toHaveBeenCalledWith(IPC_CALL_CHANNEL, expect.anything());
   });
 
   it('forwards events without leaking the IPC event object, and can unsubscribe', () => {
-    const bridge = exposed.get('procscope') as { on(listener: (message: unknown) => void): () => void };
+    const bridge = exposed.get('procscope') as {
+      on(listener: (message: unknown) => void): () => void;
+    };
     const listener = vi.fn();
     const off = bridge.on(listener);
-    const [[channel, forward]] = ipcRenderer.on.mock.calls as unknown as [[string, (...args: unknown[]) => void]];
+    const [[channel, forward]] = ipcRenderer.on.mock.calls as unknown as [
+      [string, (...args: unknown[]) => void],
+    ];
     expect(channel).toBe(IPC_EVENT_CHANNEL);
     forward({ sender: 'secret' }, { kind: 'event', name: 'system.tick', payload: {} });
     expect(listener).toHaveBeenCalledWith({ kind: 'event', name: 'system.tick', payload: {} });

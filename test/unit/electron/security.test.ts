@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FakeSession, FakeWebContents } from './fake-electron';
+import { FakeBrowserWindow, FakeSession, FakeWebContents } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).createFakeElectron());
 
@@ -7,8 +7,10 @@ const security = await import('../../../src-main/electron/security');
 
 describe('Electron security baseline', () => {
   it('creates windows isolated, sandboxed and without Node', () => {
-    const { webPreferences } = security.windowOptions('/bundle/preload/preload.cjs');
-    expect(webPreferences).toMatchObject({
+    const window = security.createSecureWindow(
+      '/bundle/preload/preload.cjs',
+    ) as unknown as FakeBrowserWindow;
+    expect(window.options.webPreferences).toMatchObject({
       preload: '/bundle/preload/preload.cjs',
       contextIsolation: true,
       sandbox: true,
@@ -18,6 +20,7 @@ describe('Electron security baseline', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 
@@ -30,7 +33,10 @@ describe('Electron security baseline', () => {
 
   it('accepts IPC only from our own page in our own window', () => {
     const ours = new Set([7]);
-    const from = (id: number, url: string | null) => ({ sender: { id }, senderFrame: url === null ? null : { url } });
+    const from = (id: number, url: string | null) => ({
+      sender: { id },
+      senderFrame: url === null ? null : { url },
+    });
     expect(security.isTrustedSender(from(7, 'app://procscope/index.html'), ours)).toBe(true);
     expect(security.isTrustedSender(from(8, 'app://procscope/index.html'), ours)).toBe(false);
     expect(security.isTrustedSender(from(7, 'https://evil.example/'), ours)).toBe(false);
@@ -42,7 +48,9 @@ describe('Electron security baseline', () => {
   it('blocks new windows, foreign navigation, redirects and webviews', () => {
     const contents = new FakeWebContents();
     security.hardenWebContents(contents as never);
-    expect(contents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({
+      action: 'deny',
+    });
     for (const [name, url, blocked] of [
       ['will-navigate', 'https://example.com', true],
       ['will-redirect', 'http://127.0.0.1:1/', true],
@@ -68,14 +76,16 @@ describe('Electron security baseline', () => {
   });
 
   it('serves app:// files from the bundle only', () => {
-    expect(security.resolveAppFile('/bundle/renderer', 'app://procscope/')).toBe('/bundle/renderer/index.html');
+    expect(security.resolveAppFile('/bundle/renderer', 'app://procscope/')).toBe(
+      '/bundle/renderer/index.html',
+    );
     expect(security.resolveAppFile('/bundle/renderer', 'app://procscope/assets/a.js')).toBe(
       '/bundle/renderer/assets/a.js',
     );
     // Dot segments are collapsed before joining, so they can never climb out of the bundle.
-    expect(security.resolveAppFile('/bundle/renderer', 'app://procscope/%2e%2e/%2e%2e/etc/passwd')).toBe(
-      '/bundle/renderer/etc/passwd',
-    );
+    expect(
+      security.resolveAppFile('/bundle/renderer', 'app://procscope/%2e%2e/%2e%2e/etc/passwd'),
+    ).toBe('/bundle/renderer/etc/passwd');
     expect(security.resolveAppFile('/bundle/renderer', 'app://other/index.html')).toBeNull();
   });
 });

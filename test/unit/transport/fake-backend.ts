@@ -16,7 +16,16 @@ export const load: SystemLoad = {
 };
 
 export function tick(seq: number): SystemTick {
-  return { seq, at: 1000 + seq, intervalMs: 1000, paused: false, load, upserts: [], removed: [], threads: {} };
+  return {
+    seq,
+    at: 1000 + seq,
+    intervalMs: 1000,
+    paused: false,
+    load,
+    upserts: [],
+    removed: [],
+    threads: {},
+  };
 }
 
 export class FakeBackend implements Backend {
@@ -25,11 +34,22 @@ export class FakeBackend implements Backend {
   readonly watched: Array<{ client: string; ids: string[] }> = [];
 
   readonly handlers: Handlers = {
-    'app.hello': (_params, client) => ({ name: 'Procscope', version: 'test', transport: client.transport }),
+    'app.hello': (_params, client) => ({
+      name: 'Procscope',
+      version: 'test',
+      transport: client.transport,
+    }),
     'system.machine': () => {
       throw new Error('sensor exploded');
     },
-    'system.snapshot': () => ({ seq: 0, at: 0, intervalMs: 1000, paused: false, load, processes: [] }),
+    'system.snapshot': () => ({
+      seq: 0,
+      at: 0,
+      intervalMs: 1000,
+      paused: false,
+      load,
+      processes: [],
+    }),
     'system.setInterval': ({ intervalMs }) => ({ intervalMs }),
     'system.setPaused': ({ paused }) => ({ paused }),
     'system.watch': ({ ids }, client) => {

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../src-main/common/channels';
-import { serveOverIpc, type IpcInvokeEvent, type IpcMainLike, type IpcTarget } from '../../../src-main/transport/ipc';
+import {
+  serveOverIpc,
+  type IpcInvokeEvent,
+  type IpcMainLike,
+  type IpcTarget,
+} from '../../../src-main/transport/ipc';
 import { FakeBackend, tick } from './fake-backend';
 
 class FakeIpcMain implements IpcMainLike {
-  readonly handlers = new Map<string, (event: IpcInvokeEvent, message: unknown) => Promise<unknown>>();
+  readonly handlers = new Map<
+    string,
+    (event: IpcInvokeEvent, message: unknown) => Promise<unknown>
+  >();
   handle(channel: string, listener: (event: IpcInvokeEvent, message: unknown) => Promise<unknown>) {
     this.handlers.set(channel, listener);
   }
@@ -39,19 +47,31 @@ describe('IPC transport', () => {
       ipcMain,
       isTrustedSender: (event) => event.senderFrame?.url === 'app://procscope/index.html',
     });
-    const trusted = await ipcMain.invoke({ sender: { id: 3 }, senderFrame: { url: 'app://procscope/index.html' } }, hello);
+    const trusted = await ipcMain.invoke(
+      { sender: { id: 3 }, senderFrame: { url: 'app://procscope/index.html' } },
+      hello,
+    );
     expect(trusted).toMatchObject({ ok: true, value: { transport: 'electron' } });
-    const foreign = await ipcMain.invoke({ sender: { id: 3 }, senderFrame: { url: 'https://evil.example/' } }, hello);
+    const foreign = await ipcMain.invoke(
+      { sender: { id: 3 }, senderFrame: { url: 'https://evil.example/' } },
+      hello,
+    );
     expect(foreign).toMatchObject({ kind: 'error', error: { code: 'unauthorized' } });
   });
 
   it('pushes events to attached windows and forgets destroyed ones', () => {
     const backend = new FakeBackend();
-    const transport = serveOverIpc({ backend, ipcMain: new FakeIpcMain(), isTrustedSender: () => true });
+    const transport = serveOverIpc({
+      backend,
+      ipcMain: new FakeIpcMain(),
+      isTrustedSender: () => true,
+    });
     const window = target(5);
     transport.attach(window.contents);
     backend.hub.emit('system.tick', tick(1));
-    expect(window.sent).toEqual([[IPC_EVENT_CHANNEL, expect.objectContaining({ name: 'system.tick' })]]);
+    expect(window.sent).toEqual([
+      [IPC_EVENT_CHANNEL, expect.objectContaining({ name: 'system.tick' })],
+    ]);
     window.destroy();
     backend.hub.emit('system.tick', tick(2));
     expect(window.sent).toHaveLength(1);

@@ -10,7 +10,10 @@ describe('RpcDispatcher', () => {
   const dispatcher = new RpcDispatcher(backend.handlers, logError);
 
   it('answers a valid call with the handler result and the caller context', async () => {
-    const reply = await dispatcher.dispatch({ kind: 'call', id: 7, method: 'app.hello', params: {} }, client);
+    const reply = await dispatcher.dispatch(
+      { kind: 'call', id: 7, method: 'app.hello', params: {} },
+      client,
+    );
     expect(reply).toEqual({
       kind: 'result',
       id: 7,
@@ -19,13 +22,17 @@ describe('RpcDispatcher', () => {
     });
   });
 
-  it.each([null, 42, 'call', [], { kind: 'call' }, { kind: 'call', id: -1, method: 'x', params: {} }])(
-    'turns the malformed message %j into a bad-request error',
-    async (raw) => {
-      const reply = await dispatcher.dispatch(raw, client);
-      expect(reply).toMatchObject({ kind: 'error', error: { code: 'bad-request' } });
-    },
-  );
+  it.each([
+    null,
+    42,
+    'call',
+    [],
+    { kind: 'call' },
+    { kind: 'call', id: -1, method: 'x', params: {} },
+  ])('turns the malformed message %j into a bad-request error', async (raw) => {
+    const reply = await dispatcher.dispatch(raw, client);
+    expect(reply).toMatchObject({ kind: 'error', error: { code: 'bad-request' } });
+  });
 
   it('refuses unknown methods, including inherited object keys', async () => {
     for (const method of ['nope', 'toString', '__proto__']) {
@@ -68,8 +75,14 @@ describe('RpcDispatcher', () => {
   });
 
   it('reports an unexpected handler failure as "failed" and logs it', async () => {
-    const reply = await dispatcher.dispatch({ kind: 'call', id: 5, method: 'system.machine', params: {} }, client);
-    expect(reply).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringContaining('sensor exploded') } });
+    const reply = await dispatcher.dispatch(
+      { kind: 'call', id: 5, method: 'system.machine', params: {} },
+      client,
+    );
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'failed', message: expect.stringContaining('sensor exploded') },
+    });
     expect(logError).toHaveBeenCalledOnce();
   });
 });

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../../src-main/common/contract';
-import { startWebServer, UNAUTHORIZED_CLOSE_CODE, type WebServer } from '../../../src-main/transport/web-server';
+import {
+  startWebServer,
+  UNAUTHORIZED_CLOSE_CODE,
+  type WebServer,
+} from '../../../src-main/transport/web-server';
 import { FakeBackend, tick } from './fake-backend';
 
 let server: WebServer;
@@ -18,7 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function get(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  path: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path }, (res) => {
       let body = '';
@@ -37,7 +43,10 @@ interface Connection {
 }
 
 function connect(token: string, origin?: string): Promise<Connection> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${token}`, origin ? { origin } : {});
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${server.port}/api?token=${token}`,
+    origin ? { origin } : {},
+  );
   const queue: ServerMessage[] = [];
   const waiters: Array<(message: ServerMessage) => void> = [];
   ws.on('message', (data: Buffer) => {
@@ -83,9 +92,18 @@ describe('browser-mode web server', () => {
   it('answers calls and pushes events to an authorised socket', async () => {
     const connection = await connect('secret-token');
     connection.ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'app.hello', params: {} }));
-    expect(await connection.next()).toMatchObject({ kind: 'result', id: 1, ok: true, value: { transport: 'websocket' } });
+    expect(await connection.next()).toMatchObject({
+      kind: 'result',
+      id: 1,
+      ok: true,
+      value: { transport: 'websocket' },
+    });
     backend.hub.emit('system.tick', tick(1));
-    expect(await connection.next()).toMatchObject({ kind: 'event', name: 'system.tick', payload: { seq: 1 } });
+    expect(await connection.next()).toMatchObject({
+      kind: 'event',
+      name: 'system.tick',
+      payload: { seq: 1 },
+    });
     connection.ws.close();
     await connection.closed;
     await expect.poll(() => backend.left.length).toBe(1);
@@ -93,7 +111,10 @@ describe('browser-mode web server', () => {
 
   it('refuses a wrong token with a readable reason and a distinct close code', async () => {
     const connection = await connect('wrong');
-    expect(await connection.next()).toMatchObject({ kind: 'error', error: { code: 'unauthorized' } });
+    expect(await connection.next()).toMatchObject({
+      kind: 'error',
+      error: { code: 'unauthorized' },
+    });
     expect(await connection.closed).toBe(UNAUTHORIZED_CLOSE_CODE);
   });
 
@@ -104,13 +125,42 @@ describe('browser-mode web server', () => {
   it('answers malformed frames with an error and keeps serving', async () => {
     const connection = await connect('secret-token');
     connection.ws.send('{not json');
-    expect(await connection.next()).toMatchObject({ kind: 'error', error: { code: 'bad-request' } });
+    expect(await connection.next()).toMatchObject({
+      kind: 'error',
+      error: { code: 'bad-request' },
+    });
     connection.ws.send(Buffer.from([1, 2, 3]), { binary: true });
-    expect(await connection.next()).toMatchObject({ kind: 'error', error: { code: 'bad-request' } });
-    connection.ws.send(JSON.stringify({ kind: 'call', id: 9, method: 'system.setPaused', params: { paused: 'yes' } }));
-    expect(await connection.next()).toMatchObject({ id: 9, ok: false, error: { code: 'invalid-params' } });
-    connection.ws.send(JSON.stringify({ kind: 'call', id: 10, method: 'system.setPaused', params: { paused: true } }));
-    expect(await connection.next()).toEqual({ kind: 'result', id: 10, ok: true, value: { paused: true } });
+    expect(await connection.next()).toMatchObject({
+      kind: 'error',
+      error: { code: 'bad-request' },
+    });
+    connection.ws.send(
+      JSON.stringify({
+        kind: 'call',
+        id: 9,
+        method: 'system.setPaused',
+        params: { paused: 'yes' },
+      }),
+    );
+    expect(await connection.next()).toMatchObject({
+      id: 9,
+      ok: false,
+      error: { code: 'invalid-params' },
+    });
+    connection.ws.send(
+      JSON.stringify({
+        kind: 'call',
+        id: 10,
+        method: 'system.setPaused',
+        params: { paused: true },
+      }),
+    );
+    expect(await connection.next()).toEqual({
+      kind: 'result',
+      id: 10,
+      ok: true,
+      value: { paused: true },
+    });
     connection.ws.close();
   });
 });
