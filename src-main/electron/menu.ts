@@ -7,13 +7,9 @@ export function buildMenu({ isMac }: { isMac: boolean }): Menu {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-      ],
+      // Text size is the page's own (Ctrl +/−/0) so it works alike in browser mode; Electron's
+      // zoom roles would scale a second time on the same keys.
+      submenu: [{ role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
   ];
