@@ -1,0 +1,399 @@
+// Linux: read /proc directly. A fork per refresh (ps, top, systeminformation's `cat`s) costs more
+// than the whole scan, so every read here is a plain file read into one reused buffer.
+//
+// Races are the normal case, not the exception: a process can exit between readdir and open, or
+// between reading its stat and its status. Every per-process read therefore returns undefined
+// instead of throwing, and the caller keeps whatever it already has.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import {
+  baseName,
+  osMemory,
+  type CoreTimes,
+  type MemoryUsage,
+  type PlatformSampler,
+  type ProcessDetails,
+  type ProcessStat,
+  type RawProcess,
+  type RawThread,
+} from './sampler';
+
+/** The fields of /proc/<pid>/stat (or /proc/<pid>/task/<tid>/stat) that we use. */
+export interface ProcStat {
+  comm: string;
+  state: string;
+  ppid: number;
+  flags: number;
+  /** utime + stime, in clock ticks. */
+  cpuTicks: number;
+  priority: number;
+  nice: number;
+  threads: number;
+  /** Ticks after boot. */
+  startTicks: number;
+  rssPages: number;
+}
+
+/** PF_KTHREAD from include/linux/sched.h: the only reliable way to tell a kernel thread. */
+const PF_KTHREAD = 0x00200000;
+/** TASK_COMM_LEN - 1: the kernel silently truncates comm to this many bytes. */
+const COMM_MAX = 15;
+
+/**
+ * comm is whatever the program chose (prctl/PR_SET_NAME), so it may contain spaces and ')'.
+ * The kernel writes it between '(' and ')' without escaping, which makes the LAST ')' the
+ * only safe end marker.
+ */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  // Fields 3..24 of proc(5), so rest[0] is field 3 (state); the limit spares ~30 unused strings.
+  const rest = text.slice(close + 2).split(' ', 22);
+  if (rest.length < 22) return undefined;
+  const num = (index: number): number => Number(rest[index]);
+  const parsed: ProcStat = {
+    comm: text.slice(open + 1, close),
+    state: rest[0] ?? '?',
+    ppid: num(1),
+    flags: num(6),
+    cpuTicks: num(11) + num(12),
+    priority: num(15),
+    nice: num(16),
+    threads: num(17),
+    startTicks: num(19),
+    rssPages: num(21),
+  };
+  return Number.isFinite(parsed.cpuTicks) && Number.isFinite(parsed.startTicks)
+    ? parsed
+    : undefined;
+}
+
+/** Per-core lines of /proc/stat (the aggregate `cpu ` line is skipped), in core order. */
+export function parseCpuLines(text: string): CoreTimes[] {
+  const cores: CoreTimes[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('cpu') || line.startsWith('cpu ')) continue;
+    // user nice system idle iowait irq softirq steal; guest time is already inside user.
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+      line.split(/\s+/).slice(1, 9).map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    cores.push({ busy, total: busy + idle + iowait });
+  }
+  return cores;
+}
+
+export function parseBootTime(text: string): number | undefined {
+  const match = /^btime (\d+)$/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function parseMeminfo(text: string): MemoryUsage | undefined {
+  const field = (name: string): number | undefined => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text);
+    return match ? Number(match[1]) * 1024 : undefined;
+  };
+  const totalBytes = field('MemTotal');
+  // MemAvailable counts reclaimable cache; kernels before 3.14 lack it, MemFree is the fallback.
+  const available = field('MemAvailable') ?? field('MemFree');
+  if (totalBytes === undefined || available === undefined) return undefined;
+  return { totalBytes, usedBytes: totalBytes - available };
+}
+
+/** The effective uid: the one ps and top show, and the one that decides who may signal. */
+export function parseStatusUid(text: string): number | undefined {
+  const match = /^Uid:\s+\d+\s+(\d+)/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function parsePasswd(text: string): Map<number, string> {
+  const users = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const [name, , uid] = line.split(':');
+    if (name && uid && !line.startsWith('#')) users.set(Number(uid), name);
+  }
+  return users;
+}
+
+/** NUL-separated argv. Processes that rewrite their title may use spaces instead; both join fine. */
+export function parseCmdline(text: string): string[] {
+  return text.split('\0').filter((arg, index, all) => arg !== '' || index < all.length - 1);
+}
+
+/**
+ * Page size and USER_HZ are not exposed by Node, but the kernel hands both to every process in
+ * its auxiliary vector, which /proc/self/auxv returns as native words.
+ */
+export function parseAuxv(
+  data: Buffer,
+  wordBytes: 4 | 8,
+  littleEndian: boolean,
+): { pageSize?: number; clockTicks?: number } {
+  const AT_PAGESZ = 6;
+  const AT_CLKTCK = 17;
+  const word = (offset: number): number =>
+    wordBytes === 8
+      ? Number(littleEndian ? data.readBigUInt64LE(offset) : data.readBigUInt64BE(offset))
+      : littleEndian
+        ? data.readUInt32LE(offset)
+        : data.readUInt32BE(offset);
+  const found: { pageSize?: number; clockTicks?: number } = {};
+  for (let offset = 0; offset + 2 * wordBytes <= data.length; offset += 2 * wordBytes) {
+    const type = word(offset);
+    if (type === 0) break;
+    if (type === AT_PAGESZ) found.pageSize = word(offset + wordBytes);
+    if (type === AT_CLKTCK) found.clockTicks = word(offset + wordBytes);
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const SCRATCH = Buffer.allocUnsafe(8192);
+
+/**
+ * Synchronous open/read/close into one shared buffer: three syscalls and no allocation per file.
+ * The async fs API costs several thread-pool round trips per file, which for a thousand tiny
+ * /proc files is more CPU than the reads themselves. Callers yield between batches.
+ */
+function readSmall(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const length = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
+    return SCRATCH.toString('utf8', 0, length);
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function tryRead<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+function isGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Files read between yields: keeps each event-loop block to a couple of milliseconds. */
+const BATCH = 256;
+
+/** uid → name from /etc/passwd. NSS sources (LDAP, sssd) are not consulted: the uid is shown. */
+class UserNames {
+  private names = new Map<number, string>();
+  private loadedAt = -Infinity;
+
+  constructor(private readonly passwdPath: string) {
+    this.reload(0);
+  }
+
+  name(uid: number, now: number): string {
+    const known = this.names.get(uid);
+    if (known !== undefined) return known;
+    // A user created while we run shows up after one re-read; rate-limited because uids with no
+    // passwd entry (containers, NSS users) would otherwise trigger a read every tick.
+    if (now - this.loadedAt > 10_000) this.reload(now);
+    return this.names.get(uid) ?? String(uid);
+  }
+
+  private reload(now: number): void {
+    this.loadedAt = now;
+    this.names = parsePasswd(tryRead(() => fs.readFileSync(this.passwdPath, 'utf8')) ?? '');
+    const self = tryRead(() => os.userInfo());
+    if (self && !this.names.has(self.uid)) this.names.set(self.uid, self.username);
+  }
+}
+
+/**
+ * btime is derived by the kernel from the wall clock minus uptime, so it shifts when NTP steps
+ * the clock. Reading it once per process keeps every start time computed here (and thus every
+ * ProcessId, whichever sampler instance made it) stable for the life of the app.
+ */
+const BOOT_TIMES = new Map<string, number>();
+
+function bootTimeMs(proc: string): number {
+  let boot = BOOT_TIMES.get(proc);
+  if (boot === undefined) {
+    const seconds = parseBootTime(readSmall(`${proc}/stat`) ?? '');
+    boot = seconds !== undefined ? seconds * 1000 : Math.round(Date.now() - os.uptime() * 1000);
+    BOOT_TIMES.set(proc, boot);
+  }
+  return boot;
+}
+
+interface CachedDetails {
+  startTime: number;
+  /** The comm the details were read under: a change means the process exec'd. */
+  comm: string;
+  details: ProcessDetails;
+}
+
+export interface LinuxSamplerOptions {
+  /** Root of the proc filesystem; tests point this at a fabricated tree. */
+  procRoot?: string;
+  passwdPath?: string;
+}
+
+export class LinuxSampler implements PlatformSampler {
+  private readonly proc: string;
+  private readonly pageSize: number;
+  private readonly ticksPerSecond: number;
+  private readonly bootTimeMs: number;
+  private readonly users: UserNames;
+  private details = new Map<number, CachedDetails>();
+
+  constructor(options: LinuxSamplerOptions = {}) {
+    this.proc = options.procRoot ?? '/proc';
+    this.users = new UserNames(options.passwdPath ?? '/etc/passwd');
+    const wordBytes = ['x64', 'arm64', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el'].includes(
+      process.arch,
+    )
+      ? 8
+      : 4;
+    const auxv = tryRead(() => fs.readFileSync('/proc/self/auxv'));
+    const aux = auxv ? parseAuxv(auxv, wordBytes, os.endianness() === 'LE') : {};
+    this.pageSize = aux.pageSize ?? 4096;
+    // USER_HZ is 100 on every mainstream architecture; the auxv value is authoritative.
+    this.ticksPerSecond = aux.clockTicks ?? 100;
+    this.bootTimeMs = bootTimeMs(this.proc);
+  }
+
+  async readProcesses(): Promise<RawProcess[]> {
+    const now = Date.now();
+    const pids = fs.readdirSync(this.proc).filter(isPidName);
+    const rows: RawProcess[] = [];
+    const seen = new Map<number, CachedDetails>();
+    for (let index = 0; index < pids.length; index++) {
+      if (index > 0 && index % BATCH === 0) await yieldToEventLoop();
+      const pid = Number(pids[index]);
+      const stat = this.readStat(`${this.proc}/${pid}`);
+      // Unreadable stat (exited since readdir, or hidepid) means no start time, hence no identity.
+      if (!stat) continue;
+      const processStat = this.toProcessStat(pid, stat);
+      let cached = this.details.get(pid);
+      if (!cached || cached.startTime !== processStat.startTime || cached.comm !== stat.comm) {
+        cached = {
+          startTime: processStat.startTime,
+          comm: stat.comm,
+          details: this.readDetails(pid, stat, now),
+        };
+      }
+      seen.set(pid, cached);
+      rows.push({ ...processStat, ...cached.details });
+    }
+    // Swapping in only what this scan saw is the prune: exited processes drop out of the cache.
+    this.details = seen;
+    return rows;
+  }
+
+  async readProcess(pid: number): Promise<ProcessStat | undefined> {
+    const stat = this.readStat(`${this.proc}/${pid}`);
+    return stat && this.toProcessStat(pid, stat);
+  }
+
+  async readThreads(pid: number): Promise<RawThread[] | undefined> {
+    const taskDir = `${this.proc}/${pid}/task`;
+    let tids: string[];
+    try {
+      tids = fs.readdirSync(taskDir).filter(isPidName);
+    } catch (error) {
+      return isGone(error) ? undefined : [];
+    }
+    const threads: RawThread[] = [];
+    for (const tid of tids) {
+      // Thread stat carries the thread's own comm, so no separate read of task/<tid>/comm.
+      const stat = this.readStat(`${taskDir}/${tid}`);
+      if (stat)
+        threads.push({
+          tid: Number(tid),
+          name: stat.comm,
+          state: stat.state,
+          cpuMs: this.ticksToMs(stat.cpuTicks),
+        });
+    }
+    return threads;
+  }
+
+  async readCpuTimes(): Promise<CoreTimes[]> {
+    return parseCpuLines(readSmall(`${this.proc}/stat`) ?? '');
+  }
+
+  async readMemory(): Promise<MemoryUsage> {
+    const memory = parseMeminfo(readSmall(`${this.proc}/meminfo`) ?? '');
+    return memory ?? osMemory();
+  }
+
+  dispose(): void {
+    this.details.clear();
+  }
+
+  private readStat(dir: string): ProcStat | undefined {
+    const text = readSmall(`${dir}/stat`);
+    return text === undefined ? undefined : parseProcStat(text);
+  }
+
+  private toProcessStat(pid: number, stat: ProcStat): ProcessStat {
+    return {
+      pid,
+      ppid: stat.ppid,
+      startTime: this.startTimeOf(stat),
+      cpuMs: this.ticksToMs(stat.cpuTicks),
+      rssBytes: stat.rssPages * this.pageSize,
+      threads: stat.threads,
+      nice: stat.nice,
+      priority: stat.priority,
+      state: stat.state,
+    };
+  }
+
+  private startTimeOf(stat: ProcStat): number {
+    return this.bootTimeMs + Math.round(this.ticksToMs(stat.startTicks));
+  }
+
+  private ticksToMs(ticks: number): number {
+    return (ticks * 1000) / this.ticksPerSecond;
+  }
+
+  private readDetails(pid: number, stat: ProcStat, now: number): ProcessDetails {
+    const dir = `${this.proc}/${pid}`;
+    const uid = parseStatusUid(readSmall(`${dir}/status`) ?? '');
+    // Kernel threads have no argv or executable, and zombies have released both: empty is the
+    // truth for them, not a failed read.
+    const hollow = (stat.flags & PF_KTHREAD) !== 0 || stat.state === 'Z' || stat.state === 'X';
+    const cmdline = tryRead(() => fs.readFileSync(`${dir}/cmdline`, 'utf8'));
+    const exe = tryRead(() => fs.readlinkSync(`${dir}/exe`));
+    const argv = parseCmdline(cmdline ?? '');
+    return {
+      name: fullName(stat.comm, argv[0]),
+      user: uid === undefined ? '' : this.users.name(uid, now),
+      command: argv.length > 0 ? argv.join(' ') : `[${stat.comm}]`,
+      exe: exe ?? '',
+      complete: uid !== undefined && (hollow || (cmdline !== undefined && exe !== undefined)),
+    };
+  }
+}
+
+function isPidName(name: string): boolean {
+  const first = name.charCodeAt(0);
+  return first >= 48 && first <= 57;
+}
+
+/** comm is cut at 15 bytes; argv[0]'s basename usually holds the untruncated name. */
+function fullName(comm: string, argv0: string | undefined): string {
+  if (comm.length < COMM_MAX || !argv0) return comm;
+  const base = baseName(argv0);
+  return base.startsWith(comm) ? base : comm;
+}

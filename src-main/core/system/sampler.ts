@@ -1,0 +1,87 @@
+// The seam between the platform-neutral process table and one operating system. Each platform
+// file implements PlatformSampler; nothing above this seam knows where the numbers came from.
+
+import os from 'node:os';
+
+/** The cheap part of a process record: read every tick. */
+export interface ProcessStat {
+  pid: number;
+  ppid: number;
+  /** Epoch ms derived from the kernel's own record; constant for the life of the process. */
+  startTime: number;
+  /** Cumulative user + system CPU time. */
+  cpuMs: number;
+  rssBytes: number;
+  threads: number;
+  nice: number;
+  priority: number;
+  /** One-letter state, '?' when the platform does not say. */
+  state: string;
+}
+
+/** The expensive part: read once per (pid, startTime) and cached by the sampler. */
+export interface ProcessDetails {
+  name: string;
+  user: string;
+  command: string;
+  exe: string;
+  /** False when some of the details could not be read (permissions, a race with exit). */
+  complete: boolean;
+}
+
+export interface RawProcess extends ProcessStat, ProcessDetails {}
+
+export interface RawThread {
+  /** Kernel thread id; on macOS, which exposes none, the thread's ordinal within its process. */
+  tid: number;
+  /** Empty when the platform keeps no thread names. */
+  name: string;
+  state: string;
+  /** Cumulative user + system CPU time. */
+  cpuMs: number;
+}
+
+/** Cumulative time of one logical core, in any unit: only ratios of deltas are used. */
+export interface CoreTimes {
+  busy: number;
+  total: number;
+}
+
+export interface MemoryUsage {
+  totalBytes: number;
+  usedBytes: number;
+}
+
+export interface PlatformSampler {
+  /** Every process that could be read. Never throws for per-process failures. */
+  readProcesses(): Promise<RawProcess[]>;
+  /** The current record of one pid, or undefined if no process holds it (or it is unreadable). */
+  readProcess(pid: number): Promise<ProcessStat | undefined>;
+  /** Threads of one process, or undefined if the process is gone. */
+  readThreads(pid: number): Promise<RawThread[] | undefined>;
+  readCpuTimes(): Promise<CoreTimes[]>;
+  readMemory(): Promise<MemoryUsage>;
+  dispose(): void;
+}
+
+/**
+ * Per-core times from libuv, which asks the kernel directly (host_processor_info on macOS,
+ * NtQuerySystemInformation on Windows), so it costs no child process.
+ */
+export function osCpuTimes(): CoreTimes[] {
+  return os.cpus().map(({ times }) => {
+    const busy = times.user + times.nice + times.sys + times.irq;
+    return { busy, total: busy + times.idle };
+  });
+}
+
+export function osMemory(): MemoryUsage {
+  const totalBytes = os.totalmem();
+  return { totalBytes, usedBytes: totalBytes - os.freemem() };
+}
+
+/** Last path component, for both separators (Windows paths reach the darwin/linux code in tests). */
+export function baseName(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut < 0 ? path : path.slice(cut + 1);
+}
