@@ -14,6 +14,7 @@ export default defineConfig({
         input: {
           electron: resolve(root, 'src-main/electron/main.ts'),
           server: resolve(root, 'src-main/server.ts'),
+          cli: resolve(root, 'src-main/cli.ts'),
         },
       },
     },

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkoutResources } from './core/resources';
 import { createBackend } from './core/service';
 import { startWebServer } from './transport/web-server';
 
@@ -65,8 +66,8 @@ async function main(): Promise<void> {
   ).version;
   const backend = createBackend({
     version,
-    tracerRoot: join(appRoot, 'src-main', 'core', 'lab', 'python'),
-    dataDir: join(homedir(), '.procscope'),
+    ...checkoutResources(appRoot),
+    dataDir: process.env.PROCSCOPE_DATA_DIR ?? join(homedir(), '.procscope'),
   });
   const server = await startWebServer({
     backend,

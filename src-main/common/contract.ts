@@ -5,6 +5,18 @@ import { z } from 'zod';
 import type { ApiError } from './errors';
 import type { MachineInfo, SignalResult, SystemSnapshot, SystemTick } from './system';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, SIGNALS } from './system';
+import {
+  RunEventsRequestSchema,
+  RunIdSchema,
+  SetStepModeRequestSchema,
+  SignalRunProcessRequestSchema,
+  StartRunRequestSchema,
+  StepRequestSchema,
+  type LabEvent,
+  type PythonInfo,
+  type RunSummary,
+} from './lab';
+import type { Lesson } from './lessons';
 
 /** A method: its params are validated at runtime on arrival; its result type is compile-time only. */
 interface MethodSpec<P extends z.ZodType, R> {
@@ -27,6 +39,30 @@ export interface Hello {
   transport: 'electron' | 'websocket';
 }
 
+/** The interpreter the Lab will use, or why there is none. */
+export interface PythonStatus {
+  python: PythonInfo | null;
+  /** The interpreter chosen in Settings, if any (remembered across sessions). */
+  configured: string | null;
+  /** Why no usable Python was found, with what to do about it. */
+  problem: string | null;
+}
+
+export interface RunLog {
+  summary: RunSummary;
+  events: LabEvent[];
+}
+
+export interface RecordingEntry {
+  path: string;
+  title: string;
+  savedAt: number;
+  bytes: number;
+}
+
+const runRef = z.object({ runId: RunIdSchema }).strict();
+const filePath = z.string().min(1).max(4096);
+
 export const methods = {
   'app.hello': method<Hello>()(none),
   'system.machine': method<MachineInfo>()(none),
@@ -40,6 +76,37 @@ export const methods = {
   ),
   'system.signal': method<SignalResult>()(
     z.object({ target: processKey, action: z.enum(SIGNALS), tree: z.boolean() }).strict(),
+  ),
+
+  'lab.python': method<PythonStatus>()(none),
+  'lab.setPython': method<PythonStatus>()(z.object({ path: filePath.nullable() }).strict()),
+  'lab.start': method<RunSummary>()(StartRunRequestSchema),
+  'lab.stop': method<RunSummary>()(runRef),
+  'lab.signal': method<RunSummary>()(SignalRunProcessRequestSchema),
+  'lab.step': method<RunSummary>()(StepRequestSchema),
+  'lab.setStepMode': method<RunSummary>()(SetStepModeRequestSchema),
+  'lab.runs': method<RunSummary[]>()(none),
+  'lab.events': method<RunLog>()(RunEventsRequestSchema),
+  /** Electron only: the OS file picker. Browser mode answers 'unavailable' (use a path field). */
+  'app.pickFile': method<{ path: string | null }>()(
+    z.object({ purpose: z.enum(['script', 'recording', 'python']) }).strict(),
+  ),
+
+  'recording.save': method<{ path: string }>()(
+    z.object({ runId: RunIdSchema, path: filePath.optional() }).strict(),
+  ),
+  'recording.open': method<RunSummary>()(z.object({ path: filePath }).strict()),
+  'recording.list': method<RecordingEntry[]>()(none),
+
+  'lessons.list': method<Lesson[]>()(none),
+  'lessons.run': method<RunSummary>()(
+    z
+      .object({
+        lessonId: z.string().min(1).max(64),
+        variation: z.string().min(1).max(64).optional(),
+        stepMode: z.boolean().optional(),
+      })
+      .strict(),
   ),
 } as const;
 
@@ -67,6 +134,10 @@ export type Handlers = {
 /** Events pushed from the backend to every connected client. */
 export interface EventMap {
   'system.tick': SystemTick;
+  /** New events of a run, batched (at most one message per run every few tens of ms). */
+  'lab.events': { runId: string; events: LabEvent[] };
+  /** A run's summary changed (state, exit code, dropped output…). */
+  'lab.run': RunSummary;
 }
 export type EventName = keyof EventMap;
 

@@ -1,22 +1,36 @@
-// The backend behind every transport: owns the system monitor (and later the lab), answers the
+// The backend behind every transport: owns the system monitor and the Lab, answers the
 // contract's methods and publishes its events. One instance per app or server process.
 import type { Handlers } from '../common/contract';
+import { ProcscopeError } from '../common/errors';
 import { EventHub, type Backend } from './backend';
+import { LabService } from './lab-service';
 import { SystemMonitor } from './system/monitor';
+
+export type FilePurpose = 'script' | 'recording' | 'python';
 
 export interface BackendOptions {
   version: string;
   /** Directory holding the Python tracer package shipped with the app. */
   tracerRoot: string;
+  /** Directory holding the lesson programs. */
+  lessonsRoot: string;
   /** Where settings and recordings live. */
   dataDir: string;
+  /** The OS file picker, where there is one (Electron); browser mode has none. */
+  pickFile?: (purpose: FilePurpose) => Promise<string | null>;
   monitor?: SystemMonitor;
+  lab?: LabService;
 }
 
 export function createBackend(options: BackendOptions): Backend {
   const hub = new EventHub();
   const monitor = options.monitor ?? new SystemMonitor();
-  const stopTicks = monitor.onTick((tick) => hub.emit('system.tick', tick));
+  const lab = options.lab ?? new LabService(options);
+  const unsubscribe = [
+    monitor.onTick((tick) => hub.emit('system.tick', tick)),
+    lab.supervisor.onEvents((runId, events) => hub.emit('lab.events', { runId, events })),
+    lab.supervisor.onRun((summary) => hub.emit('lab.run', summary)),
+  ];
   monitor.start();
 
   const handlers: Handlers = {
@@ -25,6 +39,16 @@ export function createBackend(options: BackendOptions): Backend {
       version: options.version,
       transport: client.transport,
     }),
+    'app.pickFile': async ({ purpose }) => {
+      if (!options.pickFile) {
+        throw new ProcscopeError(
+          'unavailable',
+          'There is no file picker in browser mode: type the path instead.',
+        );
+      }
+      return { path: await options.pickFile(purpose) };
+    },
+
     'system.machine': () => monitor.machine(),
     'system.snapshot': () => monitor.snapshot(),
     'system.setInterval': ({ intervalMs }) => ({ intervalMs: monitor.setIntervalMs(intervalMs) }),
@@ -37,6 +61,37 @@ export function createBackend(options: BackendOptions): Backend {
       return { watching: ids.length };
     },
     'system.signal': ({ target, action, tree }) => monitor.signal(target, action, tree),
+
+    'lab.python': () => lab.pythonStatus(),
+    'lab.setPython': ({ path }) => lab.setPython(path),
+    'lab.start': (request) => lab.start(request),
+    'lab.stop': ({ runId }) => lab.supervisor.stop(runId),
+    'lab.signal': ({ runId, pid, action }) => {
+      lab.supervisor.signal(runId, pid, action);
+      return lab.supervisor.run(runId);
+    },
+    'lab.step': ({ runId, action }) => {
+      lab.supervisor.step(runId, action);
+      return lab.supervisor.run(runId);
+    },
+    'lab.setStepMode': ({ runId, on }) => {
+      lab.supervisor.setStepMode(runId, on);
+      return lab.supervisor.run(runId);
+    },
+    'lab.runs': () => lab.runs(),
+    'lab.events': ({ runId, sinceSeq }) => lab.log(runId, sinceSeq),
+
+    'recording.save': ({ runId, path }) => lab.saveRecording(runId, path),
+    'recording.open': async ({ path }) => {
+      const summary = await lab.openRecording(path);
+      hub.emit('lab.run', summary);
+      return summary;
+    },
+    'recording.list': () => lab.listRecordings(),
+
+    'lessons.list': () => lab.lessons(),
+    'lessons.run': ({ lessonId, variation, stepMode }) =>
+      lab.runLesson(lessonId, variation, stepMode),
   };
 
   return {
@@ -44,8 +99,9 @@ export function createBackend(options: BackendOptions): Backend {
     subscribe: (listener) => hub.subscribe(listener),
     clientLeft: (clientId) => monitor.unwatchClient(clientId),
     dispose: async () => {
-      stopTicks();
+      for (const stop of unsubscribe) stop();
       monitor.dispose();
+      await lab.dispose();
     },
   };
 }

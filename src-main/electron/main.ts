@@ -1,9 +1,10 @@
 // The Electron shell: one window, our own app:// scheme, the backend over IPC. Everything of
 // substance lives in core/ and transport/, which run (and are tested) without Electron.
-import { app, BrowserWindow, ipcMain, Menu, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createBackend } from '../core/service';
+import { checkoutResources, packagedResources } from '../core/resources';
+import { createBackend, type FilePurpose } from '../core/service';
 import { serveOverIpc } from '../transport/ipc';
 import { buildMenu } from './menu';
 import {
@@ -25,9 +26,27 @@ protocol.registerSchemesAsPrivileged([
 const bundleDir = join(import.meta.dirname, '..');
 const rendererDir = join(bundleDir, 'renderer');
 const preloadPath = join(bundleDir, 'preload', 'preload.cjs');
-const tracerRoot = app.isPackaged
-  ? join(process.resourcesPath, 'python')
-  : join(app.getAppPath(), 'src-main', 'core', 'lab', 'python');
+const resources = app.isPackaged
+  ? packagedResources(process.resourcesPath)
+  : checkoutResources(app.getAppPath());
+
+const PICKER_FILTERS: Record<FilePurpose, Electron.FileFilter[]> = {
+  script: [
+    { name: 'Python scripts', extensions: ['py'] },
+    { name: 'All files', extensions: ['*'] },
+  ],
+  recording: [{ name: 'Procscope recordings', extensions: ['procscope'] }],
+  python: [{ name: 'All files', extensions: ['*'] }],
+};
+
+async function pickFile(purpose: FilePurpose): Promise<string | null> {
+  const owner = BrowserWindow.getFocusedWindow();
+  const options = { properties: ['openFile' as const], filters: PICKER_FILTERS[purpose] };
+  const result = owner
+    ? await dialog.showOpenDialog(owner, options)
+    : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
 
 export async function launch(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
@@ -49,8 +68,9 @@ export async function launch(): Promise<void> {
 
   const backend = createBackend({
     version: app.getVersion(),
-    tracerRoot,
+    ...resources,
     dataDir: app.getPath('userData'),
+    pickFile,
   });
   const windowContentIds = new Set<number>();
   const transport = serveOverIpc({

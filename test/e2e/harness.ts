@@ -1,7 +1,8 @@
 // Starts the real browser-mode server (the built bundle, the real backend) and a headless
 // Chromium to drive it — the same way a user without Electron runs Procscope.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -10,6 +11,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface RunningServer {
   url: string;
+  dataDir: string;
   origin: string;
   token: string;
   process: ChildProcess;
@@ -21,7 +23,12 @@ export async function startServer(extraArgs: string[] = []): Promise<RunningServ
   const entry = join(root, 'out', 'main', 'server.js');
   if (!existsSync(entry))
     throw new Error('Build first: npm run build (out/main/server.js is missing).');
-  const child = spawn(process.execPath, [entry, '--no-open', ...extraArgs], { cwd: root });
+  // A data directory of its own: tests must not read or leave settings and recordings in ~.
+  const dataDir = mkdtempSync(join(tmpdir(), 'procscope-e2e-'));
+  const child = spawn(process.execPath, [entry, '--no-open', ...extraArgs], {
+    cwd: root,
+    env: { ...process.env, PROCSCOPE_DATA_DIR: dataDir },
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
@@ -40,6 +47,7 @@ export async function startServer(extraArgs: string[] = []): Promise<RunningServ
   const parsed = new URL(url);
   return {
     url,
+    dataDir,
     origin: parsed.origin,
     token: parsed.searchParams.get('token') ?? '',
     process: child,

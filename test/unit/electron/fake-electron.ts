@@ -30,6 +30,9 @@ export class FakeBrowserWindow extends EventEmitter {
   static getAllWindows() {
     return FakeBrowserWindow.instances;
   }
+  static getFocusedWindow() {
+    return FakeBrowserWindow.instances[0] ?? null;
+  }
   loadURL(url: string) {
     this.loadedUrl = url;
     return Promise.resolve();
@@ -83,6 +86,12 @@ export function createFakeElectron() {
       buildFromTemplate: vi.fn((template: unknown) => ({ template })),
     },
     net: { fetch: vi.fn() },
+    dialog: {
+      showOpenDialog: vi.fn(async () => ({
+        canceled: false,
+        filePaths: ['/home/student/lesson.py'],
+      })),
+    },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession: new FakeSession() },
   };

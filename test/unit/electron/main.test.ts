@@ -6,7 +6,13 @@ import { FakeBrowserWindow } from './fake-electron';
 const backend = new FakeBackend();
 const dispose = vi.spyOn(backend, 'dispose');
 vi.mock('electron', async () => (await import('./fake-electron')).createFakeElectron());
-vi.mock('../../../src-main/core/service', () => ({ createBackend: () => backend }));
+const backendOptions: Array<{ pickFile?: (purpose: 'script') => Promise<string | null> }> = [];
+vi.mock('../../../src-main/core/service', () => ({
+  createBackend: (options: (typeof backendOptions)[number]) => {
+    backendOptions.push(options);
+    return backend;
+  },
+}));
 
 const electron = (await import('electron')) as unknown as ReturnType<
   typeof import('./fake-electron').createFakeElectron
@@ -55,6 +61,15 @@ describe('Electron shell wiring', () => {
       kind: 'error',
       error: { code: 'unauthorized' },
     });
+  });
+
+  it('gives the backend the OS file picker, owned by the window', async () => {
+    const pickFile = backendOptions[0]?.pickFile;
+    expect(await pickFile?.('script')).toBe('/home/student/lesson.py');
+    expect(electron.dialog.showOpenDialog).toHaveBeenCalledWith(
+      window,
+      expect.objectContaining({ properties: ['openFile'] }),
+    );
   });
 
   it('holds quitting until the backend has stopped its child programs', async () => {

@@ -1,5 +1,5 @@
 // A backend with canned answers, for testing transports without sampling the machine.
-import type { EventMessage, Handlers } from '../../../src-main/common/contract';
+import { methods, type EventMessage, type Handlers } from '../../../src-main/common/contract';
 import { ProcscopeError } from '../../../src-main/common/errors';
 import { EventHub, type Backend } from '../../../src-main/core/backend';
 import type { SystemLoad, SystemTick } from '../../../src-main/common/system';
@@ -34,6 +34,15 @@ export class FakeBackend implements Backend {
   readonly watched: Array<{ client: string; ids: string[] }> = [];
 
   readonly handlers: Handlers = {
+    // Methods a transport test never needs answer as a backend without that feature would.
+    ...(Object.fromEntries(
+      Object.keys(methods).map((name) => [
+        name,
+        () => {
+          throw new ProcscopeError('unavailable', `${name} is not part of this fake.`);
+        },
+      ]),
+    ) as unknown as Handlers),
     'app.hello': (_params, client) => ({
       name: 'Procscope',
       version: 'test',

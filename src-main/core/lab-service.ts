@@ -1,0 +1,167 @@
+// The Lab side of the backend: live runs from the supervisor, replays opened from recordings,
+// the chosen interpreter (remembered), and the built-in lessons. The contract's lab.*,
+// recording.* and lessons.* methods are thin calls into this class.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { PythonStatus, RecordingEntry, RunLog } from '../common/contract';
+import { isProcscopeError, ProcscopeError } from '../common/errors';
+import type { LabEvent, RunSummary, StartRunRequest } from '../common/lab';
+import type { Lesson } from '../common/lessons';
+import { LabSupervisor } from './lab/supervisor';
+import { lessonRunRequest, listLessons } from './lessons/catalog';
+import { readRecording, RECORDING_EXTENSION, writeRecording } from './recording/format';
+import { SettingsStore } from './settings-store';
+
+export interface LabServiceOptions {
+  version: string;
+  tracerRoot: string;
+  lessonsRoot: string;
+  dataDir: string;
+  supervisor?: LabSupervisor;
+}
+
+interface Replay {
+  summary: RunSummary;
+  events: LabEvent[];
+}
+
+/** Opened recordings kept in memory at once; the oldest is closed beyond this. */
+const MAX_REPLAYS = 8;
+
+export class LabService {
+  readonly supervisor: LabSupervisor;
+  private readonly settings: SettingsStore;
+  private readonly replays = new Map<string, Replay>();
+  private readonly recordingsDir: string;
+  private lessonCache: Lesson[] | undefined;
+
+  constructor(private readonly options: LabServiceOptions) {
+    this.settings = new SettingsStore(options.dataDir);
+    this.recordingsDir = join(options.dataDir, 'recordings');
+    this.supervisor =
+      options.supervisor ??
+      new LabSupervisor({
+        tracerRoot: options.tracerRoot,
+        settings: { python: this.settings.get().python },
+      });
+  }
+
+  async pythonStatus(): Promise<PythonStatus> {
+    const configured = this.settings.get().python ?? null;
+    try {
+      return { python: await this.supervisor.findPython(), configured, problem: null };
+    } catch (error) {
+      return { python: null, configured, problem: describe(error) };
+    }
+  }
+
+  setPython(path: string | null): Promise<PythonStatus> {
+    this.settings.update({ python: path ?? undefined });
+    this.supervisor.updateSettings({ python: path ?? undefined });
+    return this.pythonStatus();
+  }
+
+  start(request: StartRunRequest): Promise<RunSummary> {
+    return this.supervisor.start(request);
+  }
+
+  runs(): RunSummary[] {
+    const all = [...this.supervisor.runs(), ...[...this.replays.values()].map((r) => r.summary)];
+    return all.sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  log(runId: string, sinceSeq?: number): RunLog {
+    const replay = this.replays.get(runId);
+    if (replay) {
+      const events =
+        sinceSeq === undefined ? replay.events : replay.events.filter((e) => e.seq > sinceSeq);
+      return { summary: replay.summary, events };
+    }
+    return {
+      summary: this.supervisor.run(runId),
+      events: this.supervisor.events(runId, sinceSeq),
+    };
+  }
+
+  async saveRecording(runId: string, path?: string): Promise<{ path: string }> {
+    const { summary, events } = this.log(runId);
+    const file = path ?? (await this.defaultRecordingPath(summary));
+    await writeRecording(file, summary, events, `procscope ${this.options.version}`);
+    return { path: file };
+  }
+
+  async openRecording(path: string): Promise<RunSummary> {
+    const recording = await readRecording(path);
+    // A fresh id: the same file opened twice, or a recording of a run still in memory, must not
+    // collide with what is already listed.
+    const summary: RunSummary = {
+      ...recording.summary,
+      id: `replay-${randomUUID()}`,
+      title: `${recording.summary.title} (recording)`,
+    };
+    this.replays.set(summary.id, { summary, events: recording.events });
+    for (const id of this.replays.keys()) {
+      if (this.replays.size <= MAX_REPLAYS) break;
+      this.replays.delete(id);
+    }
+    return summary;
+  }
+
+  async listRecordings(): Promise<RecordingEntry[]> {
+    const names = await readdir(this.recordingsDir).catch(() => [] as string[]);
+    const entries = await Promise.all(
+      names
+        .filter((name) => name.endsWith(RECORDING_EXTENSION))
+        .map(async (name): Promise<RecordingEntry | null> => {
+          const path = join(this.recordingsDir, name);
+          const info = await stat(path).catch(() => null);
+          if (!info?.isFile()) return null;
+          return {
+            path,
+            title: basename(name, RECORDING_EXTENSION),
+            savedAt: info.mtimeMs,
+            bytes: info.size,
+          };
+        }),
+    );
+    return entries
+      .filter((entry): entry is RecordingEntry => entry !== null)
+      .sort((a, b) => b.savedAt - a.savedAt);
+  }
+
+  lessons(): Lesson[] {
+    return (this.lessonCache ??= listLessons(this.options.lessonsRoot));
+  }
+
+  runLesson(lessonId: string, variationId?: string, stepMode = false): Promise<RunSummary> {
+    const lesson = this.lessons().find((candidate) => candidate.id === lessonId);
+    if (!lesson) throw new ProcscopeError('not-found', `There is no lesson "${lessonId}".`);
+    let request: StartRunRequest;
+    try {
+      request = lessonRunRequest(this.options.lessonsRoot, lesson, variationId);
+    } catch (error) {
+      throw new ProcscopeError('invalid-params', describe(error));
+    }
+    return this.supervisor.start({ ...request, stepMode });
+  }
+
+  dispose(): Promise<void> {
+    return this.supervisor.dispose();
+  }
+
+  private async defaultRecordingPath(summary: RunSummary): Promise<string> {
+    await mkdir(this.recordingsDir, { recursive: true });
+    const stamp = new Date(summary.startedAt).toISOString().replace(/[:.]/g, '-');
+    const slug = summary.title
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60);
+    return join(this.recordingsDir, `${slug || 'run'}-${stamp}${RECORDING_EXTENSION}`);
+  }
+}
+
+function describe(error: unknown): string {
+  if (isProcscopeError(error) || error instanceof Error) return error.message;
+  return String(error);
+}
