@@ -96,6 +96,19 @@ export const ACTIONS: readonly ProcessAction[] = [
     destructive: true,
   },
   {
+    id: 'kill-tree',
+    label: 'Kill tree',
+    signal: 'kill',
+    signalName: 'SIGKILL',
+    tree: true,
+    keys: 'Ctrl+Delete',
+    explain:
+      'Sends SIGKILL to every process below it first (children before parents), then to the ' +
+      'process itself, so no parent is left to restart its children.',
+    destructive: true,
+  },
+
+  {
     id: 'suspend',
     label: 'Suspend',
     signal: 'suspend',
@@ -116,18 +129,6 @@ export const ACTIONS: readonly ProcessAction[] = [
     keys: 'R',
     explain: 'Sends SIGCONT: a stopped process carries on from where it was frozen.',
     destructive: false,
-  },
-  {
-    id: 'kill-tree',
-    label: 'Kill tree',
-    signal: 'kill',
-    signalName: 'SIGKILL',
-    tree: true,
-    keys: 'Ctrl+Delete',
-    explain:
-      'Sends SIGKILL to every process below it first (children before parents), then to the ' +
-      'process itself, so no parent is left to restart its children.',
-    destructive: true,
   },
 ];
 
