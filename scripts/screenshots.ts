@@ -24,6 +24,9 @@ for i, duty in enumerate((0.45, 0.12, 0.0)):
 while True: time.sleep(1)
 `;
 
+// The Lab runs the tutorial's join lesson: two children asleep for a second, joined by the parent.
+const JOIN_LESSON = join(root, 'src-main', 'core', 'lessons', 'programs', '06_join.py');
+
 const demo = spawn('python3', ['-c', DEMO, 'procscope-screenshot-demo'], { stdio: 'ignore' });
 const server = await startServer();
 const browser = await launchBrowser();
@@ -44,6 +47,18 @@ try {
     await page.waitForTimeout(8000);
     await page.locator(`[role="row"][data-pid="${demo.pid}"]`).focus();
     await page.screenshot({ path: join(OUT, `system-${colorScheme}.png`) });
+
+    await page.getByRole('tab', { name: 'Lab' }).click();
+    const runs = page.getByRole('listbox', { name: 'Runs' }).getByRole('option');
+    await page.getByTestId('interpreter').getByText('Python 3').waitFor();
+    const runsBefore = await runs.count();
+    await page.getByLabel('Script', { exact: true }).fill(JOIN_LESSON);
+    await page.getByLabel('Arguments').fill('--join');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    // This run, not an earlier one (a new page selects the newest run it finds).
+    await runs.nth(runsBefore).waitFor();
+    await page.getByTestId('run-header').getByText('exit 0').waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(OUT, `lab-${colorScheme}.png`) });
     await page.context().close();
   }
 } finally {

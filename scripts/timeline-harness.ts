@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../test/e2e/harness';
 import { build } from 'vite';
 import type { LabEvent } from '../src-main/common/lab';
 
@@ -56,10 +57,7 @@ export async function startHarness(): Promise<Harness> {
     build: { outDir, emptyOutDir: true },
   });
   // As test/e2e/harness.ts launches it (that module needs DOM types this project lacks).
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchBrowser();
   return {
     browser,
     async open({ colorScheme, width = 1280, height = 800 }) {

@@ -1,0 +1,218 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
+import OutputPanel from '../../src-renderer/src/components/lab/OutputPanel.svelte';
+import LabView from '../../src-renderer/src/components/lab/LabView.svelte';
+import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
+import type { OutputLine } from '../../src-renderer/src/lib/lab-model';
+import { CHILD_1, CHILD_2, ROOT, finished, joining, labBridge, summary } from './lab-fixtures';
+
+async function showRun(
+  log = finished(),
+  run = summary({ state: 'exited', exitCode: 0, endedAt: Date.now() }),
+) {
+  const bridge = labBridge({ runs: [run], log });
+  const lab = new LabStore(bridge.asBridge());
+  render(LabView, { lab });
+  await screen.findByTestId('process-tree');
+  return { bridge, lab };
+}
+
+/** Each process row as its cells' text. */
+const rows = () =>
+  screen
+    .getAllByTestId('process-row')
+    .map((row) =>
+      [...(row as HTMLTableRowElement).cells].map((cell) =>
+        cell.textContent?.replace(/\s+/g, ' ').trim(),
+      ),
+    );
+
+describe('the selected run', () => {
+  it('shows its processes as a tree with lifecycle badges, threads and exit codes', async () => {
+    await showRun();
+    expect(rows()).toEqual([
+      ['MainProcess', `${ROOT}`, 'exit 0', 'lesson.py', '0.00 → 0.03 s', ''],
+      ['Process-1', `${CHILD_1}`, 'exit 0', 'target=do_something', '0.01 → 0.02 s', ''],
+      [
+        'Process-2',
+        `${CHILD_2}`,
+        'exit 0',
+        "target=do_something args=('Hi',)",
+        '0.01 → 0.02 s',
+        '',
+      ],
+    ]);
+    const tree = screen.getByTestId('process-tree');
+    expect(
+      within(tree)
+        .getAllByTestId('thread-row')
+        .map((row) => row.dataset.tid),
+    ).toEqual([String(ROOT), String(CHILD_1), String(CHILD_2)]);
+    // Nothing left to signal in a finished run.
+    expect(within(tree).queryAllByRole('button')).toEqual([]);
+    expect(screen.getByTestId('run-header')).toHaveTextContent('exit 0');
+  });
+
+  it('signals a live process from its row', async () => {
+    const { bridge } = await showRun(joining(), summary());
+    await fireEvent.click(screen.getByRole('button', { name: `Kill Process-1 (pid ${CHILD_1})` }));
+    await fireEvent.click(
+      screen.getByRole('button', { name: `Terminate Process-2 (pid ${CHILD_2})` }),
+    );
+    await fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    expect(bridge.calls.filter((c) => /^lab\.(signal|stop)$/.test(c.method))).toEqual([
+      { method: 'lab.signal', params: { runId: 'run-1', pid: CHILD_1, action: 'kill' } },
+      { method: 'lab.signal', params: { runId: 'run-1', pid: CHILD_2, action: 'terminate' } },
+      { method: 'lab.stop', params: { runId: 'run-1' } },
+    ]);
+    const waiting = screen.getAllByTestId('process-row')[0];
+    expect(waiting).toHaveTextContent('Waiting in Process-1.join()');
+  });
+
+  it('puts an exception where it cannot be missed, with its traceback one click away', async () => {
+    const log = joining();
+    log
+      .add({
+        kind: 'mp.exception',
+        pid: CHILD_1,
+        proc: `${ROOT}:1`,
+        type: 'NameError',
+        message: "name 'name' is not defined",
+        traceback: 'Traceback (most recent call last):\n  File "/home/me/lesson.py", line 8',
+      })
+      .add({
+        kind: 'mp.exit',
+        pid: CHILD_1,
+        proc: `${ROOT}:1`,
+        childPid: CHILD_1,
+        exitCode: 1,
+        by: 'child',
+      });
+    await showRun(log, summary());
+    const problem = within(screen.getByTestId('problems')).getByRole('alert');
+    expect(problem).toHaveTextContent(`NameError in Process-1 (pid ${CHILD_1})`);
+    expect(problem).toHaveTextContent("name 'name' is not defined");
+    const details = problem.querySelector('details') as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    expect(details).toHaveTextContent('Traceback (most recent call last)');
+    expect(rows()[1]?.[2]).toBe('exit 1 (NameError)');
+  });
+
+  it('shows the output of every process with its pid, filterable per process', async () => {
+    await showRun();
+    const output = screen.getByTestId('output');
+    const texts = () =>
+      within(output)
+        .getAllByTestId('output-line')
+        .map((line) => line.textContent?.replace(/\s+/g, ' ').trim());
+    expect(texts()).toEqual([
+      `${CHILD_1} I'm going to sleep`,
+      `${CHILD_2} I'm going to sleep`,
+      `${CHILD_1} I'm awake`,
+      `${CHILD_2} I'm awake`,
+      `${ROOT} Wall time: 1.01 s`,
+    ]);
+    await fireEvent.change(screen.getByLabelText('Show output of'), {
+      target: { value: String(CHILD_2) },
+    });
+    expect(texts()).toEqual([`${CHILD_2} I'm going to sleep`, `${CHILD_2} I'm awake`]);
+    expect(screen.getByTestId('output-count')).toHaveTextContent('2 lines');
+  });
+
+  it('keeps the elapsed time of a running run ticking while summaries stream in', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const run = summary({ startedAt: Date.now() });
+      const { bridge } = await showRun(joining(), run);
+      const elapsed = () => screen.getByTestId('run-elapsed').textContent;
+      expect(elapsed()).toBe('running for 0.00 s');
+      for (let i = 1; i <= 6; i++) {
+        bridge.emit('lab.run', { ...run, lastSeq: 100 + i });
+        await tick();
+        vi.advanceTimersByTime(500);
+      }
+      await tick();
+      expect(elapsed()).toBe('running for 3.00 s');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('moves between runs with the arrow keys, newest first', async () => {
+    const older = summary({ id: 'run-0', title: 'older.py', startedAt: 1000, state: 'exited' });
+    const newer = summary({ id: 'run-1', title: 'newer.py', startedAt: 2000, state: 'exited' });
+    const bridge = labBridge({ runs: [older, newer], log: finished() });
+    render(LabView, { lab: new LabStore(bridge.asBridge()) });
+    const runs = () => within(screen.getByRole('listbox', { name: /Runs/ })).getAllByRole('option');
+    await screen.findByTestId('process-tree');
+    const options = runs();
+    expect(options.map((option) => option.textContent?.match(/\w+\.py/)?.[0])).toEqual([
+      'newer.py',
+      'older.py',
+    ]);
+    expect(options[0]).toHaveAttribute('aria-selected', 'true');
+    await fireEvent.keyDown(options[0]!, { key: 'ArrowDown' });
+    await expect.poll(() => runs()[1]).toHaveAttribute('aria-selected', 'true');
+    expect(runs()[1]).toHaveFocus();
+    expect(bridge.calls.filter((call) => call.method === 'lab.events').at(-1)?.params).toEqual({
+      runId: 'run-0',
+    });
+  });
+
+  it('says what the Lab does and how to start when there is no run yet', async () => {
+    const lab = new LabStore(labBridge().asBridge());
+    render(LabView, { lab });
+    const empty = screen.getByTestId('lab-empty');
+    expect(empty).toHaveTextContent('Run a program and watch its processes live');
+    await fireEvent.click(within(empty).getByRole('button', { name: 'Type a script path' }));
+    expect(screen.getByLabelText('Script')).toHaveFocus();
+  });
+});
+
+describe('OutputPanel', () => {
+  const line = (
+    id: number,
+    pid: number | null,
+    text: string,
+    extra: Partial<OutputLine> = {},
+  ): OutputLine => ({
+    id,
+    pid,
+    stream: 'stdout',
+    text,
+    dropped: 0,
+    ...extra,
+  });
+
+  it('sets stderr apart, marks dropped bytes, and says how much was dropped', () => {
+    render(OutputPanel, {
+      lines: [
+        line(0, 7, 'fine'),
+        line(1, 7, 'Traceback', { stream: 'stderr' }),
+        line(2, 7, '', { dropped: 4096 }),
+      ],
+      evicted: 0,
+      processes: [],
+      droppedBytes: 4096,
+    });
+    const lines = screen.getAllByTestId('output-line');
+    expect(lines[1]).toHaveClass('stderr');
+    expect(lines[1]).toHaveTextContent('stderr: Traceback');
+    expect(lines[0]).not.toHaveClass('stderr');
+    expect(lines[2]).toHaveTextContent('4.0 KiB dropped here');
+    expect(screen.getByTestId('output-dropped')).toHaveTextContent(
+      '4.0 KiB of output were dropped',
+    );
+  });
+
+  it('renders only a window of a flood of lines', () => {
+    const flood = Array.from({ length: 5000 }, (_, i) => line(i, 1, `line ${i}`));
+    render(OutputPanel, { lines: flood, evicted: 95_000, processes: [], droppedBytes: 512 });
+    expect(screen.getAllByTestId('output-line').length).toBeLessThan(100);
+    expect(screen.getByTestId('output-count')).toHaveTextContent('5,000 lines (last 5,000 kept)');
+    expect(screen.getByTestId('output-dropped')).toHaveTextContent(
+      '512 bytes of output were dropped',
+    );
+  });
+});
