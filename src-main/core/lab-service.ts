@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import type { PythonStatus, RecordingEntry, RunLog } from '../common/contract';
 import { isProcscopeError, ProcscopeError } from '../common/errors';
 import type { LabEvent, RunSummary, StartRunRequest } from '../common/lab';
+import { replayRunId } from '../common/replay';
 import type { Lesson } from '../common/lessons';
 import { LabSupervisor } from './lab/supervisor';
 import { lessonRunRequest, listLessons } from './lessons/catalog';
@@ -97,7 +98,7 @@ export class LabService {
     // collide with what is already listed.
     const summary: RunSummary = {
       ...recording.summary,
-      id: `replay-${randomUUID()}`,
+      id: replayRunId(randomUUID()),
       title: `${recording.summary.title} (recording)`,
     };
     this.replays.set(summary.id, { summary, events: recording.events });
