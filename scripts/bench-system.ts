@@ -11,7 +11,7 @@
 // Every reader's figure is own + child CPU. Idle time between runs (systeminformation refuses to
 // resample within 500 ms) is excluded, because only the refresh itself is between the readings.
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -19,6 +19,7 @@ import pidusage from 'pidusage';
 import si from 'systeminformation';
 import { LinuxSampler } from '../src-main/core/system/linux';
 import { SystemMonitor } from '../src-main/core/system/monitor';
+import { countProcesses, pause, removeSleepers, startSleepers } from './bench-support';
 
 const TARGET_PROCESSES = 1_000;
 const MEMORY_REFRESHES = 3_000;
@@ -32,50 +33,6 @@ if (process.platform !== 'linux') {
 
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
-
-// ---- sleepers ---------------------------------------------------------------------------------
-
-let sleepers: ChildProcess | undefined;
-
-/** Kills the whole sleeper group: one shell and every `sleep` it started share its process group. */
-function removeSleepers(): void {
-  if (sleepers?.pid === undefined) return;
-  try {
-    process.kill(-sleepers.pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-  sleepers = undefined;
-}
-
-process.on('exit', removeSleepers);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    removeSleepers();
-    process.exit(130);
-  });
-}
-
-const countProcesses = (): number =>
-  fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name)).length;
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function startSleepers(): Promise<void> {
-  const missing = TARGET_PROCESSES - countProcesses();
-  if (missing <= 0) return;
-  // One shell forks them all: far quicker than a thousand spawns from Node, and `detached` gives
-  // it its own process group, so a single kill(-pgid) cleans up even if we die uncleanly.
-  sleepers = spawn(
-    'sh',
-    ['-c', `i=0; while [ $i -lt ${missing} ]; do sleep 600 & i=$((i+1)); done; wait`],
-    {
-      detached: true,
-      stdio: 'ignore',
-    },
-  );
-  for (let waited = 0; countProcesses() < TARGET_PROCESSES && waited < 60_000; waited += 100)
-    await pause(100);
-}
 
 // ---- measurement ------------------------------------------------------------------------------
 
@@ -133,7 +90,7 @@ const hasTool = (file: string): boolean => fs.existsSync(file);
 
 async function main(): Promise<void> {
   const began = Date.now();
-  await startSleepers();
+  await startSleepers(TARGET_PROCESSES);
   const processCount = countProcesses();
   console.error(`${processCount} processes on this machine; measuring…`);
 

@@ -10,6 +10,7 @@
 // Prints a markdown table. Target: layout < ~30 ms, frame p95 ≤ 16 ms.
 
 import { buildLayout, TimelineFeed } from '../src-renderer/src/lib/timeline/layout';
+import { percentile } from './bench-support';
 import { BENCH_LOG, syntheticLog } from './synthetic-log';
 import { benchPanZoom, mountTimeline, startHarness } from './timeline-harness';
 
@@ -17,11 +18,6 @@ const WARM_UP = 10;
 const RUNS = 30;
 const BATCH = 100;
 const PAN_ZOOM_MS = 3_000;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
