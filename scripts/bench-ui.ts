@@ -9,7 +9,7 @@
 // - Frame interval: requestAnimationFrame deltas while ticks arrive and the table is scrolled.
 //   At 60 Hz the floor is 16.7 ms; a dropped frame shows as ~33 ms.
 import type { Page } from 'playwright-core';
-import { launchBrowser, openPage, startServer } from '../test/e2e/harness';
+import { launchBrowser, startServer } from '../test/e2e/harness';
 import { countProcesses, percentile, removeSleepers, startSleepers } from './bench-support';
 
 const TARGET_PROCESSES = 2_000;
