@@ -1,0 +1,99 @@
+"""Telling the user's code from the library's, and describing objects safely.
+
+"Library" means the standard library (site-packages included: third-party code is not the
+lesson either), this tracer, and synthetic frames such as <frozen ...> or <string>. A lifecycle
+call only pauses in step mode, and only names a file:line, when user code made it; IPC made by
+the library itself (a Pool's internal queues, a Manager's connections) is not reported as the
+user's messages.
+"""
+
+import os
+import sys
+
+_LIBRARY = (
+    os.path.dirname(os.path.abspath(os.__file__)) + os.sep,
+    os.path.dirname(os.path.abspath(__file__)) + os.sep,
+    '<',
+)
+
+
+def is_library(frame):
+    return frame.f_code.co_filename.startswith(_LIBRARY)
+
+
+def caller_is_library(own_file=None):
+    """Whether the code calling the hooked method (two frames up from here) is library code.
+
+    Frames in `own_file`, the module that defines the hooked class, are looked past: they are
+    the user's call arriving through a convenience wrapper (put_nowait, threading.Timer).
+    """
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename == own_file:
+        frame = frame.f_back
+    return frame is None or is_library(frame)
+
+
+def user_frame():
+    frame = sys._getframe(1)
+    while frame is not None and is_library(frame):
+        frame = frame.f_back
+    return frame
+
+
+def callsite():
+    frame = user_frame()
+    if frame is None:
+        return None
+    return {'file': frame.f_code.co_filename, 'line': frame.f_lineno}
+
+
+def source_line(frame):
+    import linecache
+    return linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+
+
+def safe_str(obj):
+    try:
+        return str(obj)
+    except Exception:
+        return '<unprintable %s>' % type(obj).__name__
+
+
+def short_repr(obj, limit=200):
+    import reprlib
+    try:
+        text = reprlib.repr(obj)
+    except Exception:
+        text = '<%s>' % type(obj).__name__
+    return text if len(text) <= limit else text[:limit - 1] + '\u2026'
+
+
+def qualname(obj):
+    """'work' for a function of the user's script, 'module.work' for anything else."""
+    if obj is None:
+        return ''
+    name = getattr(obj, '__qualname__', None) or getattr(obj, '__name__', None)
+    if name is None:
+        return short_repr(obj, 80)
+    module = getattr(obj, '__module__', None)
+    if module in (None, '__main__', '__mp_main__', 'builtins'):
+        return name
+    return '%s.%s' % (module, name)
+
+
+def from_first_user_frame(tb):
+    """The traceback from the user's first frame on: the runner and _bootstrap are noise."""
+    first = tb
+    while first is not None and is_library(first.tb_frame):
+        first = first.tb_next
+    return first or tb
+
+
+def describe_exception(exc):
+    """type, message and a traceback that starts at the user's code, not at our wrappers."""
+    import traceback
+    lines = traceback.format_exception(type(exc), exc, from_first_user_frame(exc.__traceback__))
+    text = ''.join(lines)
+    if len(text) > 8000:
+        text = '\u2026' + text[-7999:]
+    return {'type': type(exc).__name__, 'message': safe_str(exc), 'traceback': text}

@@ -1,0 +1,115 @@
+"""Messages through multiprocessing Queues (put/get) and Pipe connections (send/recv).
+
+The sender wraps the message with an id (see wire.py) and reports it; the receiver reports the
+id it unwrapped, so the Timeline can draw an arrow from each send to its receive. Messages the
+library exchanges for itself (Pool, Manager, ProcessPoolExecutor plumbing) are neither tagged nor
+reported, and connections made with Listener/Client are never tagged: the process at the other
+end may not be part of the run and must receive exactly what was sent.
+"""
+
+import os
+
+from . import frames, link, wire
+from .link import emit, guarded
+from .patching import wrap_function, wrap_method
+
+_CHANNEL = '_procscope_channel'
+_UNTAGGED = '_procscope_untagged'
+# The files defining Queue and Connection: their own wrappers (put_nowait...) are the user's call.
+_files = {'queues': None, 'connection': None}
+
+
+def install_queues(module):
+    _files['queues'] = module.__file__
+    wrap_method(module.Queue, 'put', _put)
+    wrap_method(module.JoinableQueue, 'put', _put)
+    wrap_method(module.Queue, 'get', _get)
+
+
+def install_connection(module):
+    _files['connection'] = module.__file__
+    wrap_method(module._ConnectionBase, 'send', _send)
+    wrap_method(module._ConnectionBase, 'recv', _recv)
+    wrap_function(module, 'Client', _untagged_result)
+    wrap_method(module.Listener, 'accept', _untagged_result)
+
+
+def _channel(kind, holder, conn):
+    """The OS object's inode names the channel identically in every process; the attribute
+    only caches it (it is not pickled along, a spawned child computes its own)."""
+    channel = getattr(holder, _CHANNEL, None)
+    if channel is None:
+        try:
+            channel = '%s:%d' % (kind, os.fstat(conn.fileno()).st_ino)
+        except (OSError, ValueError, AttributeError):
+            channel = '%s:%d.%x' % (kind, os.getpid(), id(holder))
+        setattr(holder, _CHANNEL, channel)
+    return channel
+
+
+def _report(kind, channel, msg):
+    emit(kind, {'channel': channel, 'msg': msg}, urgent=False)
+    link.budget('ipc').take()
+
+
+def _put(original):
+    def put(self, obj, block=True, timeout=None):
+        if link.budget('ipc').spent or frames.caller_is_library(_files['queues']):
+            return original(self, obj, block, timeout)
+        msg = link.new_id()
+        original(self, wire.Tagged(msg, obj), block, timeout)
+        guarded('Queue.put', _report, 'ipc.put', _channel('queue', self, self._reader), msg)
+    return put
+
+
+def _get(original):
+    def get(self, block=True, timeout=None):
+        if link.budget('ipc').spent:
+            return original(self, block, timeout)
+        internal = frames.caller_is_library(_files['queues'])
+        if block:
+            guarded('Queue.get', link.flush_unless_readable, self._reader)
+        wire.clear_received()
+        obj = original(self, block, timeout)
+        msg = wire.take_received()
+        if msg is not None or not internal:
+            guarded('Queue.get', _report, 'ipc.get', _channel('queue', self, self._reader), msg)
+        return obj
+    return get
+
+
+def _send(original):
+    def send(self, obj):
+        if (link.budget('ipc').spent or getattr(self, _UNTAGGED, False)
+                or frames.caller_is_library(_files['connection'])):
+            return original(self, obj)
+        msg = link.new_id()
+        original(self, wire.Tagged(msg, obj))
+        guarded('Connection.send', _report, 'ipc.send', _channel('pipe', self, self), msg)
+    return send
+
+
+def _recv(original):
+    def recv(self):
+        if link.budget('ipc').spent:
+            return original(self)
+        internal = frames.caller_is_library(_files['connection'])
+        guarded('Connection.recv', link.flush_unless_readable, self)
+        wire.clear_received()
+        obj = original(self)
+        msg = wire.take_received()
+        if msg is not None or not internal:
+            guarded('Connection.recv', _report, 'ipc.recv', _channel('pipe', self, self), msg)
+        return obj
+    return recv
+
+
+def _untagged_result(original):
+    def make_connection(*args, **kwargs):
+        conn = original(*args, **kwargs)
+        try:
+            setattr(conn, _UNTAGGED, True)
+        except AttributeError:
+            pass
+        return conn
+    return make_connection

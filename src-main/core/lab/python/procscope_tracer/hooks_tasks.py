@@ -1,0 +1,124 @@
+"""Pool and ProcessPoolExecutor tasks: submitted in the parent, started and finished in a worker.
+
+The submitted callable is wrapped (wire.CallTask / wire.ItemTask) so that the worker, whichever
+process or thread it is, knows the task id and the item's index. Map-like calls turn the
+iterable into (index, item) pairs, which they must materialise anyway to count it.
+"""
+
+import sys
+
+from . import frames, link, wire
+from .link import emit, guarded
+from .patching import wrap_method
+
+
+def install_pool(module):
+    wrap_method(module.Pool, 'apply_async', _apply_async)
+    wrap_method(module.Pool, '_map_async', _map_async(module))
+    wrap_method(module.Pool, 'imap', _imap('Pool.imap'))
+    wrap_method(module.Pool, 'imap_unordered', _imap('Pool.imap_unordered'))
+    wire.run_task = _run_task
+
+
+def install_executor(module):
+    wrap_method(module.ProcessPoolExecutor, 'submit', _submit)
+    wrap_method(module.ProcessPoolExecutor, 'map', _executor_map)
+    wire.run_task = _run_task
+
+
+def _submitted(api, func, count):
+    """Report a submission and return its task id, or None once the budget is spent."""
+    budget = link.budget('tasks')
+    if budget.spent:
+        return None
+    task = link.new_id()
+    emit('task.submitted', {
+        'task': task, 'api': api, 'func': frames.qualname(func), 'count': count,
+        'at': frames.callsite()})
+    budget.take()
+    return task
+
+
+def _pool_api(default):
+    # Pool.map, starmap, map_async and apply all funnel into two methods; the caller's name
+    # says which one the user called. Frame 2 is whoever called the hooked method.
+    frame = sys._getframe(2)
+    name = frame.f_code.co_name if frames.is_library(frame) else default
+    return 'Pool.' + name
+
+
+def _apply_async(original):
+    def apply_async(self, func, args=(), kwds={}, callback=None, error_callback=None):
+        task = guarded('Pool.apply_async', _submitted, _pool_api('apply_async'), func, 1)
+        if task is not None:
+            func = wire.CallTask(task, func)
+        return original(self, func, args, kwds, callback, error_callback)
+    return apply_async
+
+
+def _map_async(pool_module):
+    def make(original):
+        def _map_async(self, func, iterable, mapper, chunksize=None, callback=None,
+                       error_callback=None):
+            if not hasattr(iterable, '__len__'):
+                iterable = list(iterable)
+            task = guarded('Pool.map', _submitted, _pool_api('map_async'), func, len(iterable))
+            if task is not None:
+                func = wire.ItemTask(task, func, mapper is pool_module.starmapstar)
+                iterable = list(enumerate(iterable))
+                mapper = pool_module.mapstar
+            return original(self, func, iterable, mapper, chunksize, callback, error_callback)
+        return _map_async
+    return make
+
+
+def _imap(api):
+    def make(original):
+        def imap(self, func, iterable, chunksize=1):
+            task = guarded(api, _submitted, api, func, None)
+            if task is not None:
+                func = wire.ItemTask(task, func, False)
+                iterable = enumerate(iterable)
+            return original(self, func, iterable, chunksize)
+        return imap
+    return make
+
+
+def _submit(original):
+    def submit(self, fn, *args, **kwargs):
+        # Executor.map submits one call per chunk: those are reported by _executor_map.
+        if not frames.caller_is_library():
+            task = guarded('ProcessPoolExecutor.submit', _submitted,
+                           'ProcessPoolExecutor.submit', fn, 1)
+            if task is not None:
+                fn = wire.CallTask(task, fn)
+        return original(self, fn, *args, **kwargs)
+    return submit
+
+
+def _executor_map(original):
+    def map(self, fn, *iterables, **kwargs):
+        task = guarded('ProcessPoolExecutor.map', _submitted, 'ProcessPoolExecutor.map', fn, None)
+        if task is None:
+            return original(self, fn, *iterables, **kwargs)
+        # One iterable of (index, arguments) pairs: the wrapper unpacks the arguments.
+        return original(self, wire.ItemTask(task, fn, True), enumerate(zip(*iterables)),
+                        **kwargs)
+    return map
+
+
+def _run_task(task, index, func, args, kwargs):
+    budget = link.budget('tasks')
+    if budget.spent:
+        return func(*args, **kwargs)
+    guarded('task', emit, 'task.started', {'task': task, 'index': index})
+    budget.take()
+    try:
+        result = func(*args, **kwargs)
+    except BaseException as exc:
+        guarded('task', emit, 'task.finished', {
+            'task': task, 'index': index, 'ok': False,
+            'error': '%s: %s' % (type(exc).__name__, frames.safe_str(exc))})
+        raise
+    guarded('task', emit, 'task.finished', {'task': task, 'index': index, 'ok': True})
+    return result

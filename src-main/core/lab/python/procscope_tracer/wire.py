@@ -1,0 +1,86 @@
+"""Objects that travel inside the user's messages and tasks. Pickles name them by reference
+(procscope_tracer.wire.restore, ...), so this module stays importable and import-light in every
+interpreter of the run, traced or not.
+
+Message ids ride in the payload rather than being inferred from order: a Queue with several
+producers and consumers delivers in an order no single process can see, so counting puts and
+gets would pair the wrong messages. The wrapper unpickles to the user's object itself; only
+the id is set aside, on the receiving thread, for the hook that called get()/recv().
+"""
+
+import threading
+
+_received = threading.local()
+
+# Set by hooks_tasks in an interpreter where the tracer is active; None means "just call".
+run_task = None
+
+
+def restore(msg, obj):
+    _received.msg = msg
+    return obj
+
+
+def clear_received():
+    _received.msg = None
+
+
+def take_received():
+    msg = getattr(_received, 'msg', None)
+    _received.msg = None
+    return msg
+
+
+class Tagged(object):
+    """A message with its id: pickles as restore(msg, obj)."""
+
+    __slots__ = ('msg', 'obj')
+
+    def __init__(self, msg, obj):
+        self.msg = msg
+        self.obj = obj
+
+    def __reduce__(self):
+        return restore, (self.msg, self.obj)
+
+
+class CallTask(object):
+    """A submitted callable (apply_async, submit): one call, index 0."""
+
+    __slots__ = ('task', 'func')
+
+    def __init__(self, task, func):
+        self.task = task
+        self.func = func
+
+    def __reduce__(self):
+        return CallTask, (self.task, self.func)
+
+    def __call__(self, *args, **kwargs):
+        return _call(self.task, 0, self.func, args, kwargs)
+
+
+class ItemTask(object):
+    """A mapped callable: the iterable is turned into (index, item) pairs so each call knows its
+    position; star unpacks the item as arguments (starmap)."""
+
+    __slots__ = ('task', 'func', 'star')
+
+    def __init__(self, task, func, star):
+        self.task = task
+        self.func = func
+        self.star = star
+
+    def __reduce__(self):
+        return ItemTask, (self.task, self.func, self.star)
+
+    def __call__(self, pair):
+        index, item = pair
+        args = tuple(item) if self.star else (item,)
+        return _call(self.task, index, self.func, args, {})
+
+
+def _call(task, index, func, args, kwargs):
+    if run_task is None:
+        return func(*args, **kwargs)
+    return run_task(task, index, func, args, kwargs)

@@ -1,0 +1,279 @@
+"""Procscope's run watchdog: holds the lifeline of one lab run.
+
+The supervisor starts this script with `python -I -S` (no site, no PYTHON* variables, so never
+traced) and a socket on fd 3, then sends one JSON line: the program to run. The watchdog starts
+the program in a new session - a process group of its own, inherited by every descendant - and:
+
+  * reports the program's pid, and later its exit status, on fd 3, each stamped with the
+    monotonic clock at the moment it happened (the supervisor's event loop may be busy);
+  * on {"op": "stop", "graceMs": N}: SIGTERM to the group, SIGKILL to what is left after N ms;
+  * when fd 3 reaches end-of-file - the supervisor ended the run, or died, even by SIGKILL, since
+    the kernel closes a dead process's sockets - stops the group the same way and exits.
+
+That last point is the lifeline: nothing of a run outlives the app. The watchdog is not in the
+group it kills, so it survives to finish the job and to report. On Linux it also becomes the
+run's child subreaper: orphans of the run are reparented to it instead of to pid 1 and it reaps
+them, so killed processes do not linger as zombies where pid 1 reaps nobody (containers).
+
+Python 3.8 compatible; stdlib only.
+"""
+
+import json
+import os
+import signal
+import sys
+import time
+
+CONTROL_FD = 3
+LIFELINE_GRACE_S = 1.0
+TICK_S = 0.05
+# After SIGKILL the kernel needs a moment to tear the group down; waiting lets us reap and report.
+KILL_SETTLE_S = 2.0
+
+
+class Control(object):
+    """JSON lines in both directions on the lifeline socket."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.buffer = b''
+        self.closed = False
+
+    def send(self, message):
+        try:
+            os.write(self.fd, (json.dumps(message) + '\n').encode('utf-8'))
+        except OSError:
+            pass  # The supervisor is gone; the lifeline's end-of-file will say so.
+
+    def read(self):
+        """Messages that have arrived; sets closed on end-of-file."""
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            data = b''
+        if not data:
+            self.closed = True
+            return []
+        self.buffer += data
+        messages = []
+        while b'\n' in self.buffer:
+            line, _, self.buffer = self.buffer.partition(b'\n')
+            if line.strip():
+                messages.append(json.loads(line.decode('utf-8')))
+        return messages
+
+    def first_message(self):
+        while not self.closed:
+            messages = self.read()
+            if messages:
+                return messages[0]
+        return None
+
+
+def describe_status(status):
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = 'SIG%d' % number
+        return {'ev': 'exit', 'code': None, 'signal': name, 't': time.monotonic_ns()}
+    return {'ev': 'exit', 'code': os.WEXITSTATUS(status), 'signal': None, 't': time.monotonic_ns()}
+
+
+class PosixWatch(object):
+    def __init__(self, control):
+        self.control = control
+        self.root = None
+        self.reported = False
+        self.wake_r, wake_w = os.pipe()
+        os.set_blocking(self.wake_r, False)
+        os.set_blocking(wake_w, False)
+        # SIGCHLD writes a byte to wake_w, so select() below wakes up when a child exits.
+        signal.set_wakeup_fd(wake_w)
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            # A Python-level handler, not SIG_IGN: ignored signals would be inherited by the
+            # program across exec, caught ones are reset to default.
+            signal.signal(sig, lambda *_: None)
+
+    def spawn(self, spec):
+        ready_r, ready_w = os.pipe()  # close-on-exec: end-of-file means exec succeeded
+        pid = os.fork()
+        if pid == 0:
+            stage = 'cwd'
+            try:
+                os.close(ready_r)
+                os.close(CONTROL_FD)  # the lifeline is the watchdog's alone
+                os.setsid()
+                os.chdir(spec['cwd'])
+                stage = 'exec'
+                os.execvpe(spec['argv'][0], spec['argv'], spec['env'])
+            except OSError as exc:
+                os.write(ready_w, ('%s:%d' % (stage, exc.errno or 0)).encode())
+            finally:
+                os._exit(127)
+        os.close(ready_w)
+        failure = os.read(ready_r, 64).decode()
+        os.close(ready_r)
+        if failure:
+            os.waitpid(pid, 0)
+            stage, _, number = failure.partition(':')
+            subject = spec['cwd'] if stage == 'cwd' else spec['argv'][0]
+            raise OSError(int(number), '%s: %s' % (subject, os.strerror(int(number))))
+        self.root = pid
+        self.become_subreaper()
+        return pid
+
+    @staticmethod
+    def become_subreaper():
+        if not sys.platform.startswith('linux'):
+            return
+        try:
+            import ctypes
+            PR_SET_CHILD_SUBREAPER = 36
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        except Exception:
+            pass  # Orphans then go to pid 1, which reaps them on an ordinary system.
+
+    def reap(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid == self.root and not self.reported:
+                self.reported = True
+                self.control.send(describe_status(status))
+
+    def group_alive(self):
+        self.reap()
+        try:
+            os.killpg(self.root, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def signal_group(self, sig):
+        try:
+            os.killpg(self.root, sig)
+        except OSError:
+            pass
+
+    def wait(self, timeout):
+        import select
+        fds = [self.wake_r] if self.control.closed else [self.wake_r, self.control.fd]
+        readable = select.select(fds, [], [], timeout)[0]
+        if self.wake_r in readable:
+            try:
+                while os.read(self.wake_r, 512):
+                    pass
+            except BlockingIOError:
+                pass
+        if self.control.fd in readable:
+            return self.control.read()
+        return []
+
+    def stop(self, grace_s):
+        if not self.group_alive():
+            return
+        self.signal_group(signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        while self.group_alive() and time.monotonic() < deadline:
+            self.wait(min(TICK_S, max(0.0, deadline - time.monotonic())))
+        if not self.group_alive():
+            return
+        self.signal_group(signal.SIGKILL)
+        deadline = time.monotonic() + KILL_SETTLE_S
+        while self.group_alive() and time.monotonic() < deadline:
+            self.wait(TICK_S)
+
+    def run(self):
+        while not self.control.closed:
+            self.reap()
+            for message in self.wait(None):
+                if message.get('op') == 'stop':
+                    self.stop(message.get('graceMs', 3000) / 1000.0)
+        self.stop(LIFELINE_GRACE_S)
+
+
+class WindowsWatch(object):
+    """Windows has no process groups to signal: the program gets its own console process group
+    (so CTRL_BREAK reaches it) and taskkill /T walks the tree for the hard kill."""
+
+    def __init__(self, control):
+        import threading
+        self.control = control
+        self.child = None
+        self.messages = []
+        self.changed = threading.Event()
+        threading.Thread(target=self.pump, daemon=True).start()
+
+    def pump(self):
+        while not self.control.closed:
+            self.messages.extend(self.control.read())
+            self.changed.set()
+
+    def spawn(self, spec):
+        import subprocess
+        self.child = subprocess.Popen(
+            spec['argv'], cwd=spec['cwd'], env=spec['env'], close_fds=True,
+            creationflags=subprocess.CREATE_NEW_PROCESS_GROUP)
+        return self.child.pid
+
+    def alive(self):
+        return self.child.poll() is None
+
+    def stop(self, grace_s):
+        import subprocess
+        if not self.alive():
+            return
+        try:
+            os.kill(self.child.pid, signal.CTRL_BREAK_EVENT)
+        except OSError:
+            pass
+        deadline = time.monotonic() + grace_s
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(TICK_S)
+        subprocess.call(['taskkill', '/T', '/F', '/PID', str(self.child.pid)],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def run(self):
+        reported = False
+        while not self.control.closed or not reported:
+            if not reported and not self.alive():
+                reported = True
+                self.control.send({'ev': 'exit', 'code': self.child.returncode, 'signal': None,
+                                   't': time.monotonic_ns()})
+            self.changed.wait(TICK_S)
+            self.changed.clear()
+            while self.messages:
+                message = self.messages.pop(0)
+                if message.get('op') == 'stop':
+                    self.stop(message.get('graceMs', 3000) / 1000.0)
+            if self.control.closed:
+                break
+        self.stop(LIFELINE_GRACE_S)
+
+
+def main():
+    control = Control(CONTROL_FD)
+    spec = control.first_message()
+    if spec is None:
+        return 0
+    watch = WindowsWatch(control) if os.name == 'nt' else PosixWatch(control)
+    try:
+        pid = watch.spawn(spec)
+    except OSError as exc:
+        control.send({'ev': 'spawn-failed', 'message': exc.strerror or str(exc)})
+        return 0
+    control.send({'ev': 'spawned', 'pid': pid, 't': time.monotonic_ns()})
+    watch.run()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,118 @@
+// Recordings round-trip, refuse what they cannot read, and export to Chrome Trace Event JSON.
+
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabSupervisor } from '../../../src-main/core/lab/supervisor';
+import { toChromeTrace, type TraceEvent } from '../../../src-main/core/recording/chrome-trace';
+import {
+  RECORDING_VERSION,
+  decodeRecording,
+  encodeRecording,
+  readRecording,
+  writeRecording,
+} from '../../../src-main/core/recording/format';
+import { fixture, runToEnd, type FinishedRun } from './helpers/lab';
+
+let run: FinishedRun;
+let dir: string;
+
+beforeAll(async () => {
+  const supervisor = new LabSupervisor();
+  run = await runToEnd(supervisor, { file: fixture('pipe_threads_executor.py') });
+  await supervisor.dispose();
+  dir = await mkdtemp(path.join(tmpdir(), 'procscope-recording-'));
+});
+
+afterAll(async () => {
+  const { rm } = await import('node:fs/promises');
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('recording files', () => {
+  it('round-trips a run through a file', async () => {
+    const file = path.join(dir, 'run.procscope');
+    await writeRecording(file, run.summary, run.events, 'procscope-test');
+    const recording = await readRecording(file);
+    expect(recording.summary).toEqual(run.summary);
+    expect(recording.events).toEqual(run.events);
+    expect(recording.generator).toBe('procscope-test');
+    // gzip'd JSON lines, the header first.
+    const { gunzipSync } = await import('node:zlib');
+    const [header] = gunzipSync(await readFile(file))
+      .toString('utf8')
+      .split('\n');
+    expect(JSON.parse(header ?? '')).toMatchObject({ format: 'procscope-recording', version: 1 });
+  });
+
+  it('refuses a file that is not a recording, clearly', async () => {
+    const refuse = (data: Buffer) => decodeRecording(data, 'x.procscope');
+    await expect(refuse(Buffer.from('hello'))).rejects.toMatchObject({
+      code: 'failed',
+      message:
+        'x.procscope is not a readable Procscope recording: it is not gzip data, or it is truncated.',
+    });
+    const good = await encodeRecording(run.summary, run.events, 'test');
+    await expect(refuse(good.subarray(0, good.length - 20))).rejects.toMatchObject({
+      code: 'failed',
+    });
+    await expect(refuse(gzipSync('{"format":"zip"}\n'))).rejects.toThrow(
+      /first line is not a Procscope recording header/,
+    );
+    const lines = (await import('node:zlib')).gunzipSync(good).toString('utf8').split('\n');
+    lines[3] = '{"seq": "three"}';
+    await expect(refuse(gzipSync(lines.join('\n')))).rejects.toThrow(/line 4 is not a valid event/);
+    await expect(readRecording(path.join(dir, 'missing.procscope'))).rejects.toMatchObject({
+      code: 'not-found',
+    });
+  });
+
+  it('refuses a recording from a newer version, saying so', async () => {
+    const header = {
+      format: 'procscope-recording',
+      version: RECORDING_VERSION + 1,
+      somethingNew: true,
+    };
+    const file = path.join(dir, 'newer.procscope');
+    await writeFile(file, gzipSync(`${JSON.stringify(header)}\n`));
+    await expect(readRecording(file)).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('written by a newer Procscope (recording format 2)'),
+    });
+  });
+});
+
+describe('Chrome trace export', () => {
+  it('is valid JSON with named tracks, nested slices, counters and matched flows', () => {
+    const trace = JSON.parse(JSON.stringify(toChromeTrace(run.summary, run.events))) as {
+      traceEvents: TraceEvent[];
+    };
+    const events = trace.traceEvents;
+    const names = events
+      .filter((e) => e.ph === 'M' && e.name === 'process_name')
+      .map((e) => e.args?.name);
+    expect(names).toContain(`main: pipe_threads_executor.py (${run.summary.rootPid})`);
+    expect(
+      events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args?.name),
+    ).toContain('worker-bad');
+
+    for (const slice of events.filter((e) => e.ph === 'X'))
+      expect(slice.dur).toBeGreaterThanOrEqual(0);
+    expect(events.some((e) => e.ph === 'X' && e.name.startsWith('join'))).toBe(true);
+    expect(events.some((e) => e.ph === 'i' && e.name === 'ValueError: thread failed')).toBe(true);
+
+    const starts = events.filter((e) => e.ph === 's');
+    const ends = events.filter((e) => e.ph === 'f');
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts.map((e) => e.id).sort()).toEqual(ends.map((e) => e.id).sort());
+    expect(new Set(starts.map((e) => e.id)).size).toBe(starts.length);
+    // Both messages of the pipe exchange are arrows between the two processes.
+    const messages = ends.filter((e) => e.name.startsWith('pipe:'));
+    expect(messages).toHaveLength(2);
+    for (const end of messages) expect(starts.find((s) => s.id === end.id)?.pid).not.toBe(end.pid);
+    expect(ends.filter((e) => e.name === 'start').length).toBeGreaterThanOrEqual(3);
+    expect(ends.filter((e) => e.name === 'task')).toHaveLength(4);
+  });
+});
