@@ -368,7 +368,8 @@ export interface ThreadExceptionEvent extends EventBase {
 /**
  * One message through a Queue (put/get) or a Pipe connection (send/recv). `msg` is the id the
  * sender attached to the message, so a receive names the send it matches; null on a receive of a
- * message that was sent untraced. `channel` names the OS pipe/socket (same in every process).
+ * message that was sent untraced. `channel` names the Queue or Pipe: the same in every process,
+ * and for both ends of a Pipe.
  */
 export interface IpcEvent extends EventBase {
   kind: 'ipc.put' | 'ipc.get' | 'ipc.send' | 'ipc.recv';
@@ -382,7 +383,10 @@ export interface TaskSubmittedEvent extends EventBase {
   /** "Pool.apply_async", "Pool.map", "ProcessPoolExecutor.submit", … */
   api: string;
   func: string;
-  /** How many items (calls) the task stands for; null when the iterable is consumed lazily. */
+  /**
+   * How many items (calls) the task stands for. null when that is unknown until the iterable has
+   * been consumed: imap or Executor.map given an iterable without a length, such as a generator.
+   */
   count: number | null;
   at: CallSite | null;
 }

@@ -54,6 +54,26 @@ describe('IPC and tasks', () => {
     expect(outputText(events)).toContain('[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]\n49');
   });
 
+  it('lazy maps count a sized iterable, and say null for one that cannot tell', async () => {
+    const { summary, events } = await runToEnd(supervisor, { file: fixture('task_counts.py') });
+    expect(summary.exitCode).toBe(0);
+    const submitted = ofKind(events, 'task.submitted');
+    expect(submitted.map(({ api, count }) => [api, count])).toEqual([
+      ['Pool.imap', 3],
+      ['Pool.imap_unordered', null],
+      ['ProcessPoolExecutor.map', 5],
+      // zip() stops at the shorter of [2, 3, 4] and [1, 2].
+      ['ProcessPoolExecutor.map', 2],
+      ['ProcessPoolExecutor.map', null],
+    ]);
+    // The calls the workers ran: as counted where a count was known.
+    const finished = ofKind(events, 'task.finished');
+    expect(submitted.map(({ task }) => finished.filter((e) => e.task === task).length)).toEqual([
+      3, 4, 5, 2, 2,
+    ]);
+    expect(outputText(events)).toBe('[2, 4, 6]\n[0, 2, 4, 6]\n[0, 2, 4, 6, 8]\n[2, 9]\n[0, 2]\n');
+  });
+
   it('a Pipe, threads and a ProcessPoolExecutor', async () => {
     const { summary, events } = await runToEnd(supervisor, {
       file: fixture('pipe_threads_executor.py'),

@@ -108,8 +108,10 @@ describe('3. A target with arguments', () => {
 
   it('a sentence travels as the argument', async () => {
     const result = await run('target-arguments', 'sentence');
-    // The tracer shortens long reprs, so only the start of the sentence is recorded.
-    expect(result.one('mp.created').args).toMatch(/^\('Each proc/);
+    // The whole sentence, not abbreviated: the Timeline shows what the child was given.
+    expect(result.one('mp.created').args).toBe(
+      "('Each process gets its own copy of the arguments',)",
+    );
   });
 
   it('three processes each get their own argument', async () => {
@@ -264,7 +266,10 @@ describe('8. Shared state', () => {
     expect(result.childExits().map(({ exitCode }) => exitCode)).toEqual([0, 0, 0]);
   });
 
-  /** Each receive names the send it matches: the same message id, from another process. */
+  /**
+   * Each receive names the send it matches: the same message id, from another process, on the
+   * same channel, and no earlier (the Timeline's arrow points forward in time).
+   */
   function expectMatched(
     sends: Array<LabEventOf<'ipc.put' | 'ipc.send'>>,
     receives: Array<LabEventOf<'ipc.get' | 'ipc.recv'>>,
@@ -274,6 +279,8 @@ describe('8. Shared state', () => {
       const sent = sends.find(({ msg }) => msg !== null && msg === received.msg);
       expect(sent, `the send of ${received.msg}`).toBeDefined();
       expect(sent?.pid).not.toBe(received.pid);
+      expect(sent?.channel).toBe(received.channel);
+      if (sent) expectInOrder(sent, received);
     }
   }
 
@@ -303,7 +310,7 @@ describe('8. Shared state', () => {
 describe('10. A pool of workers', () => {
   async function spreadOverWorkers(variation: 'pool' | 'executor', api: string): Promise<void> {
     const result = await run('pool', variation);
-    expect(result.one('task.submitted')).toMatchObject({ api, func: 'square' });
+    expect(result.one('task.submitted')).toMatchObject({ api, func: 'square', count: 8 });
     const started = result.of('task.started');
     const finished = result.of('task.finished');
     expect(started.map(({ index }) => index).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);

@@ -59,10 +59,14 @@ def safe_str(obj):
         return '<unprintable %s>' % type(obj).__name__
 
 
-def short_repr(obj, limit=200):
+def short_repr(obj, limit=500):
+    """repr for display: long strings and big containers abbreviated, at most `limit` in all."""
     import reprlib
+    shortener = reprlib.Repr()
+    # reprlib's default of 30 cuts an ordinary sentence; a page of text is still cut short.
+    shortener.maxstring = 200
     try:
-        text = reprlib.repr(obj)
+        text = shortener.repr(obj)
     except Exception:
         text = '<%s>' % type(obj).__name__
     return text if len(text) <= limit else text[:limit - 1] + '\u2026'

@@ -5,6 +5,10 @@ id it unwrapped, so the Timeline can draw an arrow from each send to its receive
 library exchanges for itself (Pool, Manager, ProcessPoolExecutor plumbing) are neither tagged nor
 reported, and connections made with Listener/Client are never tagged: the process at the other
 end may not be part of the run and must receive exactly what was sent.
+
+A send is stamped when the call begins: the receiver may report its receive before the sender
+returns (the OS or the GIL can hold the sender back right after the write), and an arrow from a
+send to its receive must not point back in time.
 """
 
 import os
@@ -13,7 +17,6 @@ from . import frames, link, wire
 from .link import emit, guarded
 from .patching import wrap_function, wrap_method
 
-_CHANNEL = '_procscope_channel'
 _UNTAGGED = '_procscope_untagged'
 # The files defining Queue and Connection: their own wrappers (put_nowait...) are the user's call.
 _files = {'queues': None, 'connection': None}
@@ -28,27 +31,64 @@ def install_queues(module):
 
 def install_connection(module):
     _files['connection'] = module.__file__
+    wrap_function(module, 'Pipe', _pipe)
+    # A connection pickled to another process (a spawned child's arguments, a message) keeps
+    # its channel.
+    for cls_name, reduce_name in (('Connection', 'reduce_connection'),
+                                  ('PipeConnection', 'reduce_pipe_connection')):
+        cls = getattr(module, cls_name, None)
+        if cls is not None:
+            module.reduction.register(cls, _carry_channel(getattr(module, reduce_name)))
     wrap_method(module._ConnectionBase, 'send', _send)
     wrap_method(module._ConnectionBase, 'recv', _recv)
     wrap_function(module, 'Client', _untagged_result)
     wrap_method(module.Listener, 'accept', _untagged_result)
 
 
+def _pipe(original):
+    def Pipe(duplex=True):
+        ends = original(duplex)
+        guarded('Pipe', _name_pipe, ends)
+        return ends
+    return Pipe
+
+
+def _name_pipe(ends):
+    """Both ends of a Pipe get one channel id: a duplex Pipe is a socket pair, whose two ends
+    are different OS objects (two inodes, two handles), yet it is one channel to the user."""
+    channel = 'pipe:' + link.new_id()
+    for conn in ends:
+        setattr(conn, wire.CHANNEL, channel)
+
+
+def _carry_channel(reduce):
+    def reduce_connection(conn):
+        rebuild, args = reduce(conn)
+        channel = getattr(conn, wire.CHANNEL, None)
+        # A Listener/Client connection may be bound for a process outside the run, which could
+        # not unpickle the tracer's wrapper.
+        if channel is None or getattr(conn, _UNTAGGED, False):
+            return rebuild, args
+        return wire.rebuild_connection, (channel, rebuild, args)
+    return reduce_connection
+
+
 def _channel(kind, holder, conn):
-    """The OS object's inode names the channel identically in every process; the attribute
-    only caches it (it is not pickled along, a spawned child computes its own)."""
-    channel = getattr(holder, _CHANNEL, None)
+    """A Pipe's ends carry the id Pipe() gave them (a forked child copies it, a pickled
+    connection keeps it). Anything else is named by the inode of its OS object: for a Queue's
+    one-way pipe, the same at both ends and in every process. The attribute caches that name."""
+    channel = getattr(holder, wire.CHANNEL, None)
     if channel is None:
         try:
             channel = '%s:%d' % (kind, os.fstat(conn.fileno()).st_ino)
         except (OSError, ValueError, AttributeError):
             channel = '%s:%d.%x' % (kind, os.getpid(), id(holder))
-        setattr(holder, _CHANNEL, channel)
+        setattr(holder, wire.CHANNEL, channel)
     return channel
 
 
-def _report(kind, channel, msg):
-    emit(kind, {'channel': channel, 'msg': msg}, urgent=False)
+def _report(kind, channel, msg, t=None):
+    emit(kind, {'channel': channel, 'msg': msg}, urgent=False, t=t)
     link.budget('ipc').take()
 
 
@@ -57,8 +97,9 @@ def _put(original):
         if link.budget('ipc').spent or frames.caller_is_library(_files['queues']):
             return original(self, obj, block, timeout)
         msg = link.new_id()
+        t = link.now()
         original(self, wire.Tagged(msg, obj), block, timeout)
-        guarded('Queue.put', _report, 'ipc.put', _channel('queue', self, self._reader), msg)
+        guarded('Queue.put', _report, 'ipc.put', _channel('queue', self, self._reader), msg, t)
     return put
 
 
@@ -84,8 +125,9 @@ def _send(original):
                 or frames.caller_is_library(_files['connection'])):
             return original(self, obj)
         msg = link.new_id()
+        t = link.now()
         original(self, wire.Tagged(msg, obj))
-        guarded('Connection.send', _report, 'ipc.send', _channel('pipe', self, self), msg)
+        guarded('Connection.send', _report, 'ipc.send', _channel('pipe', self, self), msg, t)
     return send
 
 

@@ -2,7 +2,9 @@
 
 The submitted callable is wrapped (wire.CallTask / wire.ItemTask) so that the worker, whichever
 process or thread it is, knows the task id and the item's index. Map-like calls turn the
-iterable into (index, item) pairs, which they must materialise anyway to count it.
+iterable into (index, item) pairs. Pool.map materialises the iterable anyway, so its count is
+always known; imap and Executor.map may consume theirs lazily, so they report a count only for
+a sized iterable (a list, a range) and null for one that cannot tell without being consumed.
 """
 
 import sys
@@ -37,6 +39,15 @@ def _submitted(api, func, count):
         'at': frames.callsite()})
     budget.take()
     return task
+
+
+def _size(iterable):
+    """len() of a sized iterable, else None: never consumes it."""
+    try:
+        return len(iterable)
+    except Exception:
+        # No __len__ (a generator), or one too big to tell (a huge range raises OverflowError).
+        return None
 
 
 def _pool_api(default):
@@ -75,7 +86,7 @@ def _map_async(pool_module):
 def _imap(api):
     def make(original):
         def imap(self, func, iterable, chunksize=1):
-            task = guarded(api, _submitted, api, func, None)
+            task = guarded(api, _submitted, api, func, _size(iterable))
             if task is not None:
                 func = wire.ItemTask(task, func, False)
                 iterable = enumerate(iterable)
@@ -98,7 +109,10 @@ def _submit(original):
 
 def _executor_map(original):
     def map(self, fn, *iterables, **kwargs):
-        task = guarded('ProcessPoolExecutor.map', _submitted, 'ProcessPoolExecutor.map', fn, None)
+        # zip() stops at the shortest iterable.
+        sizes = [_size(iterable) for iterable in iterables]
+        count = None if None in sizes else min(sizes, default=0)
+        task = guarded('ProcessPoolExecutor.map', _submitted, 'ProcessPoolExecutor.map', fn, count)
         if task is None:
             return original(self, fn, *iterables, **kwargs)
         # One iterable of (index, arguments) pairs: the wrapper unpacks the arguments.

@@ -22,7 +22,8 @@ import time
 
 from . import frames
 
-_now = time.monotonic_ns
+# The run's clock: every event's t. The supervisor converts it to run time.
+now = time.monotonic_ns
 _native_id = threading.get_native_id
 _dumps = json.JSONEncoder(separators=(',', ':'), default=repr).encode
 
@@ -129,20 +130,21 @@ def budget(what):
     return _link.budgets[what] if _link is not None else Budget(what, 0)
 
 
-def emit(kind, fields, urgent=True):
+def emit(kind, fields, urgent=True, t=None):
+    """Report an event that happens now, or at `t` (read from now()) if it began earlier."""
     link = _link
     if link is None or link.sock is None:
         return
-    now = _now()
+    stamp = now()
     fields['kind'] = kind
-    fields['t'] = now
+    fields['t'] = stamp if t is None else t
     fields['tid'] = _native_id()
     buf = link.buf
     if not buf:
-        link.oldest_ns = now
+        link.oldest_ns = stamp
     buf.append(fields)
-    if (urgent or len(buf) >= _BATCH_EVENTS or now - link.oldest_ns >= _BATCH_AGE_NS
-            or (len(buf) == 1 and now - link.last_flush_ns >= _BATCH_AGE_NS)):
+    if (urgent or len(buf) >= _BATCH_EVENTS or stamp - link.oldest_ns >= _BATCH_AGE_NS
+            or (len(buf) == 1 and stamp - link.last_flush_ns >= _BATCH_AGE_NS)):
         flush()
 
 
@@ -165,7 +167,7 @@ def flush():
             batch = buf[:count]
             del buf[:count]
             link.sock.sendall(_dumps(batch).encode() + b'\n')
-            link.last_flush_ns = _now()
+            link.last_flush_ns = now()
     except Exception:
         link.sock = None
     finally:
@@ -274,7 +276,7 @@ def _connect(role):
         'token': _config.token,
         'pid': os.getpid(),
         'ppid': os.getppid(),
-        't': _now(),
+        't': now(),
         'tid': _native_id(),
         'python': '%d.%d.%d' % sys.version_info[:3],
         'exe': sys.executable or '',

@@ -12,6 +12,9 @@ import threading
 
 _received = threading.local()
 
+# The attribute of a Connection that holds its channel id (see hooks_ipc).
+CHANNEL = '_procscope_channel'
+
 # Set by hooks_tasks in an interpreter where the tracer is active; None means "just call".
 run_task = None
 
@@ -29,6 +32,13 @@ def take_received():
     msg = getattr(_received, 'msg', None)
     _received.msg = None
     return msg
+
+
+def rebuild_connection(channel, rebuild, args):
+    """A Connection unpickled in another process, with the channel id it had in the sender."""
+    conn = rebuild(*args)
+    setattr(conn, CHANNEL, channel)
+    return conn
 
 
 class Tagged(object):
