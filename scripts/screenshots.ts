@@ -61,8 +61,87 @@ try {
     await page.screenshot({ path: join(OUT, `lab-${colorScheme}.png`) });
     await page.context().close();
   }
+
+  await lessonScreenshots();
 } finally {
   demo.kill('SIGKILL');
   await browser.close();
   await server.stop();
+}
+
+/**
+ * The Lessons screen as a class sees it: classroom mode on a 1280×720 projector, lesson 6 without
+ * and with join(), lesson 9 with threads and with processes; then lesson 6 in the normal layout.
+ */
+async function lessonScreenshots(): Promise<void> {
+  const page = await openPage(browser, server.url, { width: 1280, height: 720 });
+  const open = async (number: number) => {
+    await page
+      .getByTestId('lesson-option')
+      .nth(number - 1)
+      .click();
+    await page.getByText(`Lesson ${number} of 10`).waitFor();
+  };
+  /** Runs a "Try this" variation and waits for that run (not the one before) to end. */
+  const run = async (variation: string) => {
+    const state = page.getByTestId('lesson-run-state');
+    const before = (await state.count()) > 0 ? await state.getAttribute('data-run') : null;
+    await page.getByRole('radio', { name: variation, exact: true }).check();
+    await page.getByRole('button', { name: /^Run/ }).click();
+    await page.waitForFunction(
+      (previous) => {
+        const badge = document.querySelector('[data-testid="lesson-run-state"]');
+        return (
+          badge?.getAttribute('data-run') !== previous &&
+          badge?.getAttribute('data-state') === 'exited'
+        );
+      },
+      before,
+      { timeout: 60_000 },
+    );
+    // The Timeline draws on the next frame; the pointer must not leave a hover behind.
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(400);
+  };
+  const classroom = () => page.keyboard.press('Control+Shift+P');
+
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await open(6);
+  await classroom();
+  await run('Without join()');
+  await page.screenshot({ path: join(OUT, 'lesson6-no-join.png') });
+  await run('With join()');
+  await page.screenshot({ path: join(OUT, 'lesson6-join.png') });
+
+  await classroom();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(OUT, 'lessons-light.png') });
+
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await open(9);
+  await classroom();
+  await run('Two threads');
+  await page.screenshot({ path: join(OUT, 'lesson9-classroom.png') });
+  await run('Two processes');
+  await page.screenshot({ path: join(OUT, 'lesson9-processes.png') });
+
+  // Step mode in lesson 2: held at its second lifecycle call, start(), the line highlighted.
+  await classroom();
+  await open(2);
+  await classroom();
+  await page.getByRole('checkbox', { name: /Step mode/ }).check();
+  await page.keyboard.press('r');
+  const paused = page.locator('[data-testid="code-line"][aria-current="step"]');
+  await paused.waitFor();
+  const first = await paused.getAttribute('data-line');
+  await page.keyboard.press('n');
+  await page
+    .locator(`[data-testid="code-line"][aria-current="step"]:not([data-line="${first}"])`)
+    .waitFor();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(OUT, 'lesson2-step.png') });
+  await page.keyboard.press('c');
+  await page.context().close();
 }

@@ -34,6 +34,64 @@ export function labShortcut(event: KeyboardEvent): LabKey | null {
   return null;
 }
 
+/** The Lessons screen's keys; shown by the overlay while it is open, matched by lessonsShortcut(). */
+export const LESSONS_SHORTCUTS: Shortcut[] = [
+  { keys: 'R', description: 'Run the lesson (the chosen “Try this”)', group: 'Lessons' },
+  { keys: 'X or Esc', description: 'Stop the run', group: 'Lessons' },
+  { keys: 'N or Space', description: 'Step mode: let the paused call go on', group: 'Lessons' },
+  { keys: 'C', description: 'Step mode: let every paused process run on', group: 'Lessons' },
+  { keys: 'T', description: 'Step mode on / off', group: 'Lessons' },
+  { keys: '1 … 4', description: 'Choose a “Try this” variation', group: 'Lessons' },
+  { keys: 'J or ]', description: 'Next lesson', group: 'Lessons' },
+  { keys: 'K or [', description: 'Previous lesson', group: 'Lessons' },
+];
+
+export type LessonsKey =
+  | { action: 'run' | 'stop' | 'step' | 'continue' | 'step-mode' | 'next' | 'previous' }
+  | { action: 'variation'; index: number };
+
+const LESSON_KEYS: Record<string, LessonsKey> = {
+  r: { action: 'run' },
+  x: { action: 'stop' },
+  Escape: { action: 'stop' },
+  n: { action: 'step' },
+  ' ': { action: 'step' },
+  c: { action: 'continue' },
+  t: { action: 'step-mode' },
+  j: { action: 'next' },
+  ']': { action: 'next' },
+  k: { action: 'previous' },
+  '[': { action: 'previous' },
+};
+
+/**
+ * The Lessons action a key press asks for. Plain keys, so never while typing; and Space only
+ * where it does nothing of its own (on a focused button it presses the button).
+ */
+export function lessonsShortcut(event: KeyboardEvent): LessonsKey | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  // A ticked checkbox or a chosen radio keeps the focus, but takes no letters: R still runs.
+  if (isTyping(event.target) && !isToggle(event.target)) return null;
+  if (event.key === ' ' && ownsSpace(event.target)) return null;
+  if (/^[1-9]$/.test(event.key)) return { action: 'variation', index: Number(event.key) - 1 };
+  return LESSON_KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key] ?? null;
+}
+
+function isToggle(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement && (target.type === 'checkbox' || target.type === 'radio')
+  );
+}
+
+function ownsSpace(target: EventTarget | null): boolean {
+  return (
+    target instanceof Element &&
+    target.closest(
+      'button, input, a[href], summary, [role="option"], [role="radio"], [role="checkbox"], [role="tab"], [role="application"]',
+    ) !== null
+  );
+}
+
 /** True when a key press belongs to a text field and must not be taken as a shortcut. */
 export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
