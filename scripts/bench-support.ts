@@ -4,8 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 let sleepers: ChildProcess | undefined;
+let baseline = 0;
 
-/** Kills the whole sleeper group: one shell and every `sleep` it started share its process group. */
+/**
+ * The last resort on exit or a signal: kills the whole group at once. Where pid 1 does not reap
+ * orphans (some containers) the sleepers linger as zombies; stopSleepers() avoids that.
+ */
 export function removeSleepers(): void {
   if (sleepers?.pid === undefined) return;
   try {
@@ -32,7 +36,8 @@ export const pause = (ms: number): Promise<void> =>
 
 /** Tops the machine up to `target` processes with idle `sleep`s (Linux). */
 export async function startSleepers(target: number): Promise<void> {
-  const missing = target - countProcesses();
+  baseline = countProcesses();
+  const missing = target - baseline;
   if (missing <= 0) return;
   // One shell forks them all: far quicker than a thousand spawns from Node, and `detached` gives
   // it its own process group, so a single kill(-pgid) cleans up even if we die uncleanly.
@@ -43,6 +48,17 @@ export async function startSleepers(target: number): Promise<void> {
   );
   for (let waited = 0; countProcesses() < target && waited < 60_000; waited += 100)
     await pause(100);
+}
+
+/**
+ * Kills the sleepers and waits until the process count is back where it was: their parent is
+ * gone, so pid 1 reaps them, and some container inits do that only every few seconds — the next
+ * benchmark must not count them.
+ */
+export async function stopSleepers(): Promise<void> {
+  removeSleepers();
+  for (let waited = 0; countProcesses() > baseline + 50 && waited < 20_000; waited += 200)
+    await pause(200);
 }
 
 export function percentile(values: readonly number[], p: number): number {

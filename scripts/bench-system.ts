@@ -19,7 +19,7 @@ import pidusage from 'pidusage';
 import si from 'systeminformation';
 import { LinuxSampler } from '../src-main/core/system/linux';
 import { SystemMonitor } from '../src-main/core/system/monitor';
-import { countProcesses, pause, removeSleepers, startSleepers } from './bench-support';
+import { countProcesses, pause, startSleepers, stopSleepers } from './bench-support';
 
 const TARGET_PROCESSES = 1_000;
 const MEMORY_REFRESHES = 3_000;
@@ -210,4 +210,4 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(removeSleepers);
+  .finally(stopSleepers);

@@ -10,7 +10,7 @@
 //   At 60 Hz the floor is 16.7 ms; a dropped frame shows as ~33 ms.
 import type { Page } from 'playwright-core';
 import { launchBrowser, startServer } from '../test/e2e/harness';
-import { countProcesses, percentile, removeSleepers, startSleepers } from './bench-support';
+import { countProcesses, percentile, startSleepers, stopSleepers } from './bench-support';
 
 const TARGET_PROCESSES = 2_000;
 const MEASURE_MS = 12_000;
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.stop();
-    removeSleepers();
+    await stopSleepers();
   }
 }
 
