@@ -216,3 +216,25 @@ describe('OutputPanel', () => {
     );
   });
 });
+
+describe('the run’s Timeline', () => {
+  it('marks the process picked on the Timeline in the process tree', async () => {
+    await showRun();
+    const stage = screen.getByRole('application');
+    await fireEvent.keyDown(stage, { key: 'ArrowDown' });
+    await tick();
+    const focused = screen
+      .getAllByTestId('process-row')
+      .filter((row) => row.classList.contains('focused'));
+    expect(focused.map((row) => row.dataset.pid)).toEqual([`${ROOT}`]);
+    await fireEvent.keyDown(stage, { key: 'ArrowDown' });
+    await tick();
+    expect(
+      screen.getAllByTestId('process-row').some((row) => row.classList.contains('focused')),
+    ).toBe(false);
+    const thread = screen
+      .getAllByTestId('thread-row')
+      .find((row) => row.classList.contains('focused'));
+    expect(thread?.dataset.tid).toBe(`${ROOT}`);
+  });
+});
