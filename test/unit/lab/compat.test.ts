@@ -1,8 +1,8 @@
 // Other interpreters than the default one, where this machine has them (pyenv's layout, or
 // PROCSCOPE_TEST_PYTHONS="/path/to/python3.8 ..."): the oldest supported, the newest, too old.
 
-import { existsSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LabSupervisor } from '../../../src-main/core/lab/supervisor';
@@ -19,6 +19,12 @@ function interpreter(minor: string): string | undefined {
   const python =
     dir && path.join(versions, dir, 'bin', minor.startsWith('2') ? 'python' : 'python3');
   return python && existsSync(python) ? python : undefined;
+}
+
+function fakeOldPython(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'procscope-old-python-')), 'python3');
+  writeFileSync(file, '#!/bin/sh\necho /opt/old/bin/python3\necho 3.6.15\n', { mode: 0o755 });
+  return file;
 }
 
 const supervisor = new LabSupervisor();
@@ -44,8 +50,10 @@ describe('interpreters', () => {
     });
   }
 
-  const old = interpreter('3.6') ?? interpreter('2.7');
-  it.runIf(old)('refuses an interpreter older than 3.8, naming its version', async () => {
+  // A real old interpreter where there is one; else a stand-in that answers the version probe as
+  // Python 3.6 would, so the refusal is checked on every machine.
+  const old = interpreter('3.6') ?? interpreter('2.7') ?? fakeOldPython();
+  it('refuses an interpreter older than 3.8, naming its version', async () => {
     await expect(
       supervisor.start({ kind: 'python', file: fixture('step.py'), python: old }),
     ).rejects.toMatchObject({
