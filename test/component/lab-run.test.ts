@@ -238,3 +238,26 @@ describe('the run’s Timeline', () => {
     expect(thread?.dataset.tid).toBe(`${ROOT}`);
   });
 });
+
+describe('a replayed run', () => {
+  it('shows its processes as they stood at the scrubbed moment', async () => {
+    const log = finished();
+    const started = log.events.find((event) => event.kind === 'mp.started');
+    const firstExit = log.events.find((event) => event.kind === 'mp.exit');
+    if (!started || !firstExit) throw new Error('fixture lost its lifecycle');
+    await showRun(
+      log,
+      summary({ id: 'replay-1', state: 'exited', exitCode: 0, endedAt: Date.now() }),
+    );
+    const states = () => screen.getAllByTestId('process-row').map((row) => row.dataset.state);
+    expect(states()).toEqual(['terminated', 'terminated', 'terminated']);
+
+    const moment = Math.round((started.t + firstExit.t) / 2);
+    await fireEvent.input(screen.getByRole('slider', { name: 'Replay' }), {
+      target: { value: String(moment) },
+    });
+    expect(screen.getByTestId('scrubbed')).toHaveTextContent('Processes as they stood');
+    expect(states()[0]).not.toBe('terminated');
+    expect(states()).toContain('running');
+  });
+});
