@@ -34,6 +34,8 @@ export class RunObserver {
   // Exited processes, by pid and start time, so a zombie is not announced again next tick.
   private readonly gone = new Set<string>();
   private readonly exitHints = new Map<number, ExitStatus>();
+  /** Every pid that appeared in this run. */
+  private readonly seen = new Set<number>();
   private cpu = new Map<number, CpuMark>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
@@ -49,9 +51,12 @@ export class RunObserver {
     this.schedule();
   }
 
-  /** A traced interpreter said hello: it appears now, without waiting for the next tick. */
+  /**
+   * A tracer told of a process (its own hello, a child it started): it appears now, without
+   * waiting for the next tick; unless it was seen already (it may even be gone by now).
+   */
   noteProcess(pid: number, ppid: number, command: string[]): void {
-    if (!this.live.has(pid) && !this.stopped) this.appear(pid, ppid, command, 'tracer', undefined);
+    if (!this.seen.has(pid) && !this.stopped) this.appear(pid, ppid, command, 'tracer', undefined);
   }
 
   /** An exit status learnt elsewhere (a tracer's mp.exit), used when the process vanishes. */
@@ -152,6 +157,7 @@ export class RunObserver {
     t = this.options.now(),
   ): void {
     this.live.set(pid, { start });
+    this.seen.add(pid);
     this.options.emit({ kind: 'proc.appeared', t, pid, ppid, command, source });
   }
 
