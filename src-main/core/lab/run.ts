@@ -9,6 +9,7 @@ import { ProcscopeError } from '../../common/errors';
 import type {
   LabEvent,
   LabEventInput,
+  LessonTag,
   PythonInfo,
   RunKind,
   RunSignal,
@@ -43,6 +44,7 @@ export interface RunPlan {
   stepMode: boolean;
   /** The run's interpreter (kind python), or the one that runs the watchdog (kind exec). */
   python: PythonInfo;
+  lesson?: LessonTag;
 }
 
 export interface RunDeps {
@@ -117,6 +119,7 @@ export class LabRun implements TracerSink {
       droppedOutputBytes: 0,
       droppedEvents: 0,
       lastSeq: 0,
+      ...(plan.lesson ? { lesson: plan.lesson } : {}),
     };
     this.stream.append({
       kind: 'run.started',

@@ -111,6 +111,7 @@ export class LabSupervisor {
         env: req.env ?? {},
         stepMode: req.stepMode ?? false,
         python,
+        ...(req.lesson ? { lesson: req.lesson } : {}),
       },
       {
         server: this.server,
