@@ -73,7 +73,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     new Set([`http://${host}:${port}`, `http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   const http = createServer((request, response) => {
-    serveStatic(options.staticDir, request, response, port).catch(() => {
+    const connectSrc = `'self' ws://127.0.0.1:${port} ws://localhost:${port}`;
+    serveStatic(options.staticDir, request, response, connectSrc).catch(() => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
@@ -159,21 +160,22 @@ function send(ws: WebSocket, message: ServerMessage): void {
   ws.send(JSON.stringify(message));
 }
 
-function sameToken(given: string, expected: string): boolean {
+export function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
+export function refuse(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-async function serveStatic(
+/** The built renderer, read-only, with the strict CSP; `connectSrc` names the page's socket. */
+export async function serveStatic(
   root: string,
   request: IncomingMessage,
   response: ServerResponse,
-  port: number,
+  connectSrc: string,
 ): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -194,9 +196,7 @@ async function serveStatic(
   response.writeHead(200, {
     'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'Content-Length': info.size,
-    'Content-Security-Policy': contentSecurityPolicy(
-      `'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    ),
+    'Content-Security-Policy': contentSecurityPolicy(connectSrc),
     'X-Content-Type-Options': 'nosniff',
     // The page URL carries the access token: never leak it to another site.
     'Referrer-Policy': 'no-referrer',
