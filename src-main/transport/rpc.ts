@@ -64,6 +64,16 @@ export class RpcDispatcher {
     }
   }
 
+  /** Answers one socket frame: `text` is null for a binary frame, which no call can be. */
+  dispatchFrame(text: string | null, client: ClientContext): Promise<ServerMessage> {
+    const frame = text === null ? { ok: false as const } : parseFrame(text);
+    if (frame.ok) return this.dispatch(frame.value, client);
+    return Promise.resolve({
+      kind: 'error',
+      error: { code: 'bad-request', message: 'Malformed message: frames must be JSON text.' },
+    });
+  }
+
   // The params were validated against this very method's schema just above, which is what makes
   // widening the handler to `unknown` params safe here.
   private invoke(method: MethodName, params: unknown, client: ClientContext) {

@@ -11,7 +11,7 @@ import { WEBSOCKET_PATH } from '../common/channels';
 import type { EventMessage, ServerMessage } from '../common/contract';
 import { SHARE_ENDED_CLOSE_CODE } from '../common/share';
 import type { ViewerListener, ViewerListenerOptions } from '../core/share/share-service';
-import { parseFrame, RpcDispatcher } from './rpc';
+import { RpcDispatcher } from './rpc';
 import { refuse, sameToken, serveStatic, UNAUTHORIZED_CLOSE_CODE } from './web-server';
 
 export interface ViewerServerOptions extends ViewerListenerOptions {
@@ -92,17 +92,9 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
       viewers.add(viewer);
       changed();
       ws.on('message', (data, isBinary) => {
-        const frame = isBinary ? { ok: false as const } : parseFrame(data.toString());
-        const answer = frame.ok
-          ? dispatcher.dispatch(frame.value, client)
-          : Promise.resolve<ServerMessage>({
-              kind: 'error',
-              error: {
-                code: 'bad-request',
-                message: 'Malformed message: frames must be JSON text.',
-              },
-            });
-        void answer.then((message) => reply(ws, message));
+        void dispatcher
+          .dispatchFrame(isBinary ? null : data.toString(), client)
+          .then((message) => reply(ws, message));
       });
       ws.on('close', () => {
         viewers.delete(viewer);

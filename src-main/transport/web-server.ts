@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WEBSOCKET_PATH } from '../common/channels';
 import type { ServerMessage } from '../common/contract';
 import type { Backend } from '../core/backend';
-import { parseFrame, RpcDispatcher } from './rpc';
+import { RpcDispatcher } from './rpc';
 
 export interface WebServerOptions {
   backend: Backend;
@@ -106,17 +106,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const client = { id: `ws-${++nextClient}`, transport: 'websocket' as const };
       sockets.add(ws);
       ws.on('message', (data, isBinary) => {
-        const frame = isBinary ? { ok: false as const } : parseFrame(data.toString());
-        const reply = frame.ok
-          ? dispatcher.dispatch(frame.value, client)
-          : Promise.resolve<ServerMessage>({
-              kind: 'error',
-              error: {
-                code: 'bad-request',
-                message: 'Malformed message: frames must be JSON text.',
-              },
-            });
-        void reply.then((message) => send(ws, message));
+        void dispatcher
+          .dispatchFrame(isBinary ? null : data.toString(), client)
+          .then((message) => send(ws, message));
       });
       ws.on('close', () => {
         sockets.delete(ws);
