@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WEBSOCKET_PATH } from '../common/channels';
 import type { ServerMessage } from '../common/contract';
 import type { Backend } from '../core/backend';
-import { parseFrame, RpcDispatcher } from './rpc';
+import { RpcDispatcher } from './rpc';
 
 export interface WebServerOptions {
   backend: Backend;
@@ -73,7 +73,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     new Set([`http://${host}:${port}`, `http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   const http = createServer((request, response) => {
-    serveStatic(options.staticDir, request, response, port).catch(() => {
+    const connectSrc = `'self' ws://127.0.0.1:${port} ws://localhost:${port}`;
+    serveStatic(options.staticDir, request, response, connectSrc).catch(() => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
@@ -105,17 +106,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const client = { id: `ws-${++nextClient}`, transport: 'websocket' as const };
       sockets.add(ws);
       ws.on('message', (data, isBinary) => {
-        const frame = isBinary ? { ok: false as const } : parseFrame(data.toString());
-        const reply = frame.ok
-          ? dispatcher.dispatch(frame.value, client)
-          : Promise.resolve<ServerMessage>({
-              kind: 'error',
-              error: {
-                code: 'bad-request',
-                message: 'Malformed message: frames must be JSON text.',
-              },
-            });
-        void reply.then((message) => send(ws, message));
+        void dispatcher
+          .dispatchFrame(isBinary ? null : data.toString(), client)
+          .then((message) => send(ws, message));
       });
       ws.on('close', () => {
         sockets.delete(ws);
@@ -159,21 +152,22 @@ function send(ws: WebSocket, message: ServerMessage): void {
   ws.send(JSON.stringify(message));
 }
 
-function sameToken(given: string, expected: string): boolean {
+export function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
+export function refuse(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-async function serveStatic(
+/** The built renderer, read-only, with the strict CSP; `connectSrc` names the page's socket. */
+export async function serveStatic(
   root: string,
   request: IncomingMessage,
   response: ServerResponse,
-  port: number,
+  connectSrc: string,
 ): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -194,9 +188,7 @@ async function serveStatic(
   response.writeHead(200, {
     'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'Content-Length': info.size,
-    'Content-Security-Policy': contentSecurityPolicy(
-      `'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    ),
+    'Content-Security-Policy': contentSecurityPolicy(connectSrc),
     'X-Content-Type-Options': 'nosniff',
     // The page URL carries the access token: never leak it to another site.
     'Referrer-Policy': 'no-referrer',
