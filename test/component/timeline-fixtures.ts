@@ -2,7 +2,11 @@
 // a well-formed log (known kinds, seq strictly increasing, times in µs from 0), so a typo in a
 // fixture fails loudly instead of silently drawing less.
 import { isLabEventKind, type LabEvent } from '$common/lab';
+import { arrange } from '../../src-renderer/src/lib/timeline/labels';
 import type { TimelineLayout, TimelineSpan } from '../../src-renderer/src/lib/timeline/layout';
+import type { TextStyle } from '../../src-renderer/src/lib/timeline/painter';
+import type { Scene, SceneRun, Theme } from '../../src-renderer/src/lib/timeline/scene';
+import type { TimeWindow } from '../../src-renderer/src/lib/timeline/viewport';
 
 export const FIXTURES = [
   'two-sleepers-join',
@@ -50,4 +54,59 @@ export function onlySpan(layout: TimelineLayout, laneId: string, kind: TimelineS
   const spans = spansOf(layout, laneId, kind);
   if (spans.length !== 1) throw new Error(`${laneId}: ${spans.length} ${kind} spans`);
   return spans[0] as TimelineSpan;
+}
+
+/** Text widths without a canvas: every character 0.55 em, bold a little wider. */
+export const charWidth = (value: string, style: TextStyle): number =>
+  value.length * style.size * ((style.weight ?? 400) >= 600 ? 0.6 : 0.55);
+
+export const THEME = Object.fromEntries(
+  ['font', 'panel', 'panel2', 'line', 'text', 'muted', 'accent', 'running', 'new', 'waiting']
+    .concat(['terminated', 'error', 'task', 'focus', 'core', 'onSolid'])
+    .map((key) => [key, key === 'font' ? 'sans-serif' : '#000000']),
+) as unknown as Theme;
+
+export function sceneRun(layout: TimelineLayout, key = 'run', offset = 0): SceneRun {
+  return { key, title: key, layout, offset, now: layout.end, wall: '' };
+}
+
+/** A scene as the component makes one, for layouts laid out `width` × `height`. */
+export function sceneOf(
+  layouts: TimelineLayout[],
+  options: {
+    width: number;
+    height: number;
+    window: TimeWindow;
+    collapsed?: Set<string>;
+    scale?: number;
+    fit?: boolean;
+    runs?: SceneRun[];
+  },
+): Scene {
+  const runs = options.runs ?? layouts.map((layout) => sceneRun(layout));
+  const collapsed = options.collapsed ?? new Set<string>();
+  const { rows, metrics } = arrange(
+    runs,
+    collapsed,
+    options.scale ?? 1,
+    options.width,
+    options.height,
+    charWidth,
+    options.fit ?? true,
+  );
+  return {
+    runs,
+    rows,
+    metrics,
+    theme: THEME,
+    window: options.window,
+    width: options.width,
+    height: options.height,
+    top: 0,
+    scrollY: 0,
+    hover: null,
+    selected: null,
+    cursor: null,
+    live: false,
+  };
 }
