@@ -198,36 +198,18 @@ export function parseAuxv(
 
 const SCRATCH = Buffer.allocUnsafe(8192);
 
-/**
- * Synchronous open/read/close into one shared buffer: three syscalls and no allocation per file.
- * The async fs API costs several thread-pool round trips per file, which for a thousand tiny
- * /proc files is more CPU than the reads themselves. Callers yield between batches.
- */
-function readSmall(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const length = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
-    return SCRATCH.toString('utf8', 0, length);
-  } catch {
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** Where a whole-file read gives up: far beyond any real /proc file, short of a memory problem. */
 const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
 
 /**
- * The whole of a /proc file whatever its length: /proc/stat has a line per CPU plus an `intr`
- * line with a counter per interrupt, tens of KB on a big machine, and `btime` comes after both.
+ * Synchronous open/read/close into one shared buffer: three syscalls and no allocation per file.
+ * The async fs API costs several thread-pool round trips per file, which for a thousand tiny
+ * /proc files is more CPU than the reads themselves. Callers yield between batches. Up to
+ * `limit` bytes: one buffer's worth for the small per-process files, whole for /proc/stat (a
+ * line per CPU plus an `intr` line with a counter per interrupt, tens of KB on a big machine,
+ * with `btime` after both) and for argv.
  */
-function readWhole(path: string): string | undefined {
+function readProc(path: string, limit = SCRATCH.length): string | undefined {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
@@ -235,11 +217,13 @@ function readWhole(path: string): string | undefined {
     return undefined;
   }
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const length = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, null);
-      if (length === 0 || total + length > WHOLE_FILE_LIMIT) break;
+    let length = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, null);
+    if (length < SCRATCH.length || limit <= SCRATCH.length)
+      return SCRATCH.toString('utf8', 0, length);
+    const chunks = [Buffer.from(SCRATCH)];
+    let total = length;
+    while ((length = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, null)) > 0) {
+      if (total + length > limit) break;
       chunks.push(Buffer.from(SCRATCH.subarray(0, length)));
       total += length;
     }
@@ -250,6 +234,9 @@ function readWhole(path: string): string | undefined {
     fs.closeSync(fd);
   }
 }
+
+const readSmall = (path: string): string | undefined => readProc(path);
+const readWhole = (path: string): string | undefined => readProc(path, WHOLE_FILE_LIMIT);
 
 function tryRead<T>(read: () => T): T | undefined {
   try {
