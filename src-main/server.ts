@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkoutResources } from './core/resources';
 import { createBackend } from './core/service';
+import { startViewerServer } from './transport/viewer-server';
 import { startWebServer } from './transport/web-server';
 
 const USAGE = 'Usage: procscope-web [--port N] [--host ADDRESS] [--no-open]';
@@ -70,14 +71,16 @@ async function main(): Promise<void> {
   const version = (
     JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }
   ).version;
+  const staticDir = join(appRoot, 'out', 'renderer');
   const backend = createBackend({
     version,
     ...checkoutResources(appRoot),
     dataDir: process.env.PROCSCOPE_DATA_DIR ?? join(homedir(), '.procscope'),
+    openViewerListener: (listener) => startViewerServer({ ...listener, staticDir }),
   });
   const server = await startWebServer({
     backend,
-    staticDir: join(appRoot, 'out', 'renderer'),
+    staticDir,
     host: args.host,
     port: args.port,
   }).catch((error: unknown) => {

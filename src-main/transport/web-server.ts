@@ -11,7 +11,6 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { WEBSOCKET_PATH } from '../common/channels';
-import type { ServerMessage } from '../common/contract';
 import type { Backend } from '../core/backend';
 import {
   APP_SOCKET_LIMITS,
@@ -21,7 +20,10 @@ import {
   type SocketLimits,
 } from './client-pool';
 import { ListenAddress } from './listen-address';
-import { parseFrame, RpcDispatcher } from './rpc';
+import { RpcDispatcher } from './rpc';
+
+/** For listeners that close unauthorised sockets themselves (the class share's). */
+export const UNAUTHORIZED_CLOSE_CODE = CLOSE_CODES.unauthorized;
 
 export interface WebServerOptions {
   backend: Backend;
@@ -92,7 +94,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       response.end(misdirected(address));
       return;
     }
-    serveStatic(options.staticDir, request, response, address).catch(() => {
+    serveStatic(options.staticDir, request, response, address.socketSources()).catch(() => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
@@ -128,16 +130,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (!pool.admit(ws)) return;
       const client = { id: `ws-${++nextClient}`, transport: 'websocket' as const };
       pool.serve(ws, async (data, isBinary) => {
-        const frame = isBinary ? { ok: false as const } : parseFrame(data.toString());
-        const reply: ServerMessage = frame.ok
-          ? await dispatcher.dispatch(frame.value, client)
-          : {
-              kind: 'error',
-              error: {
-                code: 'bad-request',
-                message: 'Malformed message: frames must be JSON text.',
-              },
-            };
+        const reply = await dispatcher.dispatchFrame(isBinary ? null : data.toString(), client);
         pool.send(ws, JSON.stringify(reply));
       });
       ws.on('close', () => options.backend.clientLeft(client.id));
@@ -170,24 +163,25 @@ function misdirected(address: ListenAddress): string {
   return `Procscope answers only requests addressed to ${names}. Open the address it printed when it started.\n`;
 }
 
-function sameToken(given: string, expected: string): boolean {
+export function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
+export function refuse(socket: Duplex, status: number, reason: string): void {
   // Ended and then destroyed: a client that never closes its side must not keep the socket.
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
     socket.destroy(),
   );
 }
 
-async function serveStatic(
+/** The built renderer, read-only, with the strict CSP; `connectSrc` names the page's socket. */
+export async function serveStatic(
   root: string,
   request: IncomingMessage,
   response: ServerResponse,
-  address: ListenAddress,
+  connectSrc: string,
 ): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -208,7 +202,7 @@ async function serveStatic(
   response.writeHead(200, {
     'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'Content-Length': info.size,
-    'Content-Security-Policy': contentSecurityPolicy(address.socketSources()),
+    'Content-Security-Policy': contentSecurityPolicy(connectSrc),
     'X-Content-Type-Options': 'nosniff',
     // The page URL carries the access token: never leak it to another site.
     'Referrer-Policy': 'no-referrer',

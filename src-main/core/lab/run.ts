@@ -9,6 +9,7 @@ import { ProcscopeError } from '../../common/errors';
 import type {
   LabEvent,
   LabEventInput,
+  LessonTag,
   PythonInfo,
   RunKind,
   RunSignal,
@@ -17,7 +18,7 @@ import type {
   StepAction,
 } from '../../common/lab';
 import { RunEventStream } from './event-stream';
-import { RunObserver, type ProcessProbe } from './observer';
+import { RunObserver, type CoreReader, type ProcessProbe } from './observer';
 import { signalName, type ExitStatus, type ProcessTreeReader } from './process-tree';
 import type { LabSettings } from './settings';
 import { parseTracerEvent, type Hello } from './tracer-protocol';
@@ -43,6 +44,7 @@ export interface RunPlan {
   stepMode: boolean;
   /** The run's interpreter (kind python), or the one that runs the watchdog (kind exec). */
   python: PythonInfo;
+  lesson?: LessonTag;
 }
 
 export interface RunDeps {
@@ -51,6 +53,7 @@ export interface RunDeps {
   tracerRoot: string;
   tree: ProcessTreeReader;
   probe: ProcessProbe;
+  cores?: CoreReader;
   onEvents(events: LabEvent[]): void;
   onSummary(summary: RunSummary): void;
 }
@@ -90,6 +93,7 @@ export class LabRun implements TracerSink {
     this.observer = new RunObserver({
       tree: deps.tree,
       probe: deps.probe,
+      cores: deps.cores,
       intervalMs: deps.settings.sampleIntervalMs,
       now: () => this.now(),
       emit: (event) => this.stream.append(event),
@@ -115,6 +119,7 @@ export class LabRun implements TracerSink {
       droppedOutputBytes: 0,
       droppedEvents: 0,
       lastSeq: 0,
+      ...(plan.lesson ? { lesson: plan.lesson } : {}),
     };
     this.stream.append({
       kind: 'run.started',
