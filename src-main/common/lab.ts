@@ -199,6 +199,12 @@ export interface CpuSampleEvent extends EventBase {
   kind: 'cpu.sample';
   intervalMs: number;
   procs: CpuSampleProcess[];
+  /**
+   * How busy each logical core of the machine was over the same interval, 0–100, in the OS's
+   * order: the whole machine, not only this run, so the run's CPU can be read against what the
+   * cores could give. Absent in recordings made before it was sampled.
+   */
+  cores?: number[];
 }
 
 export interface TracerAttachedEvent extends EventBase {
@@ -388,6 +394,8 @@ export interface IpcEvent extends EventBase {
   kind: 'ipc.put' | 'ipc.get' | 'ipc.send' | 'ipc.recv';
   channel: string;
   msg: string | null;
+  /** Sends only: repr of the object sent, shortened to 80 characters. */
+  value?: string;
 }
 
 export interface TaskSubmittedEvent extends EventBase {

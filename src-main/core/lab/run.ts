@@ -18,7 +18,7 @@ import type {
   StepAction,
 } from '../../common/lab';
 import { RunEventStream } from './event-stream';
-import { RunObserver, type ProcessProbe } from './observer';
+import { RunObserver, type CoreReader, type ProcessProbe } from './observer';
 import { signalName, type ExitStatus, type ProcessTreeReader } from './process-tree';
 import type { LabSettings } from './settings';
 import { parseTracerEvent, type Hello } from './tracer-protocol';
@@ -53,6 +53,7 @@ export interface RunDeps {
   tracerRoot: string;
   tree: ProcessTreeReader;
   probe: ProcessProbe;
+  cores?: CoreReader;
   onEvents(events: LabEvent[]): void;
   onSummary(summary: RunSummary): void;
 }
@@ -92,6 +93,7 @@ export class LabRun implements TracerSink {
     this.observer = new RunObserver({
       tree: deps.tree,
       probe: deps.probe,
+      cores: deps.cores,
       intervalMs: deps.settings.sampleIntervalMs,
       now: () => this.now(),
       emit: (event) => this.stream.append(event),

@@ -18,6 +18,7 @@ import type { Bridge } from './bridge.svelte';
 import { isLive, type LabStore } from './lab.svelte';
 import { OutputBuffer, type OutputLine, type StepPause } from './lab-model';
 import { NarrationFeed, type NarrationLine } from './narration';
+import { fetchRunLog } from './run-log';
 
 export { isLive } from './lab.svelte';
 
@@ -420,10 +421,16 @@ export class LessonsStore {
     if (runId in this.ended || this.reading.has(runId)) return;
     this.reading.add(runId);
     try {
-      const { summary, events } = await this.bridge.call('lab.events', { runId });
+      const events: LabEvent[] = [];
       const output = new OutputBuffer(OUTPUT_LINES);
-      for (const event of events) if (event.kind === 'output') output.add(event);
-      const lesson = this.lessons.find(({ id }) => id === summary.lesson?.lessonId) ?? null;
+      const summary = await fetchRunLog(this.bridge, runId, undefined, (page) => {
+        for (const event of page.events) {
+          events.push(event);
+          if (event.kind === 'output') output.add(event);
+        }
+        return true;
+      });
+      const lesson = this.lessons.find(({ id }) => id === summary?.lesson?.lessonId) ?? null;
       // Bounded like the backend's own list of ended runs, which forgets the oldest.
       const kept = Object.entries(this.ended).slice(1 - KEPT_LOGS);
       this.ended = {
