@@ -63,9 +63,14 @@ export interface PythonStatus {
   problem: string | null;
 }
 
+/**
+ * A page of a run's log: lab.events answers at most a few thousand events at a time, so no reply
+ * outgrows what a client may have waiting. `more`: ask again from the last seq received.
+ */
 export interface RunLog {
   summary: RunSummary;
   events: LabEvent[];
+  more: boolean;
 }
 
 export interface RecordingEntry {
@@ -90,6 +95,10 @@ export const methods = {
   ),
   'system.watch': method<{ watching: number }>('system')(
     z.object({ ids: z.array(processIdSchema).max(64) }).strict(),
+  ),
+  /** Disk I/O costs a read per process per tick, so it is read only while someone shows it. */
+  'system.watchDiskIo': method<{ diskIo: boolean }>('teacher')(
+    z.object({ enabled: z.boolean() }).strict(),
   ),
   'system.signal': method<SignalResult>('teacher')(
     z.object({ target: processKey, action: z.enum(SIGNALS), tree: z.boolean() }).strict(),
