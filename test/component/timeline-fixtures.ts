@@ -67,7 +67,7 @@ export const THEME = Object.fromEntries(
 ) as unknown as Theme;
 
 export function sceneRun(layout: TimelineLayout, key = 'run', offset = 0): SceneRun {
-  return { key, title: key, layout, offset, now: layout.end, wall: '' };
+  return { key, title: key, layout, offset, now: layout.end, figure: '' };
 }
 
 /** A scene as the component makes one, for layouts laid out `width` × `height`. */
@@ -109,4 +109,134 @@ export function sceneOf(
     cursor: null,
     live: false,
   };
+}
+
+/**
+ * A script that starts `children` processes, each running work(i) for a second, and joins them:
+ * MainProcess and MainThread, then a process and its MainThread per child. CPU is sampled every
+ * 200 ms with the machine's two cores.
+ */
+export function fanOutLog(children: number): LabEvent[] {
+  const events: Omit<LabEvent, 'seq'>[] = [];
+  const add = (event: Record<string, unknown>) => events.push(event as Omit<LabEvent, 'seq'>);
+  const root = 5000;
+  add({
+    t: 0,
+    kind: 'run.started',
+    command: ['python3', 'fan_out.py'],
+    cwd: '/lab',
+    stepMode: false,
+  });
+  add({
+    t: 1000,
+    kind: 'proc.appeared',
+    pid: root,
+    ppid: 4999,
+    command: ['python3', 'fan_out.py'],
+    source: 'os',
+  });
+  add({
+    t: 40_000,
+    kind: 'tracer.attached',
+    pid: root,
+    tid: root,
+    ppid: 4999,
+    python: '3.11.7',
+    executable: '/usr/bin/python3',
+    argv: ['fan_out.py'],
+    role: 'main',
+  });
+  const site = { file: '/lab/fan_out.py', line: 9 };
+  for (let i = 0; i < children; i++) {
+    const proc = `${root}:${i + 1}`;
+    const pid = root + 1 + i;
+    const t = 41_000 + i * 2_000;
+    add({
+      t,
+      kind: 'mp.created',
+      pid: root,
+      tid: root,
+      proc,
+      name: `Process-${i + 1}`,
+      target: '__main__.work',
+      args: `(${i},)`,
+      at: site,
+    });
+    add({
+      t: t + 500,
+      kind: 'mp.started',
+      pid: root,
+      tid: root,
+      proc,
+      childPid: pid,
+      name: `Process-${i + 1}`,
+      daemon: false,
+      method: 'fork',
+      at: site,
+    });
+    add({
+      t: t + 700,
+      kind: 'tracer.attached',
+      pid,
+      tid: pid,
+      ppid: root,
+      python: '3.11.7',
+      executable: '/usr/bin/python3',
+      argv: ['fan_out.py'],
+      role: 'forked',
+    });
+    add({ t: t + 800, kind: 'mp.running', pid, tid: pid, proc, name: `Process-${i + 1}` });
+  }
+  add({
+    t: 50_000,
+    kind: 'mp.join.call',
+    pid: root,
+    tid: root,
+    proc: `${root}:1`,
+    timeout: null,
+    at: site,
+  });
+  for (let t = 200_000; t <= 1_000_000; t += 200_000)
+    add({
+      t,
+      kind: 'cpu.sample',
+      intervalMs: 200,
+      cores: [97, 96],
+      procs: [
+        { pid: root, cpu: 0.2, threads: [{ tid: root, cpu: 0.2 }] },
+        ...Array.from({ length: children }, (_, i) => ({
+          pid: root + 1 + i,
+          cpu: 200 / children,
+          threads: [{ tid: root + 1 + i, cpu: 200 / children }],
+        })),
+      ],
+    });
+  for (let i = 0; i < children; i++) {
+    const pid = root + 1 + i;
+    const t = 1_050_000 + i * 1_000;
+    add({
+      t,
+      kind: 'mp.exit',
+      pid,
+      tid: pid,
+      proc: `${root}:${i + 1}`,
+      childPid: pid,
+      exitCode: 0,
+      by: 'child',
+    });
+    add({ t: t + 300, kind: 'proc.exited', pid, exitCode: 0, signal: null });
+  }
+  add({
+    t: 1_060_000,
+    kind: 'mp.join.return',
+    pid: root,
+    tid: root,
+    proc: `${root}:1`,
+    ended: true,
+    exitCode: 0,
+  });
+  add({ t: 1_061_000, kind: 'script.end', pid: root, tid: root });
+  add({ t: 1_070_000, kind: 'proc.exited', pid: root, exitCode: 0, signal: null });
+  add({ t: 1_071_000, kind: 'run.ended', state: 'exited', exitCode: 0, signal: null, error: null });
+  return events.map((event, index) => ({ ...event, seq: index + 1 }) as LabEvent);
 }

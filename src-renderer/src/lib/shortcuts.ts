@@ -41,8 +41,9 @@ export function labShortcut(event: KeyboardEvent): LabKey | null {
 
 /**
  * The Timeline's keys, taken while it has the focus (in the Lab and the Lessons alike); shown by
- * the overlay wherever a Timeline is, matched by timelineShortcut(). The replay keys pick what no
- * view uses: S is Step in the Lab and Suspend in System, Space and N step in the Lessons.
+ * the overlay wherever a Timeline is, matched by timelineShortcut(). The replay keys are a video
+ * editor's (L plays, comma and period step, < and > change speed) on keys no view uses: P pauses
+ * System, J and K move between lessons, Space and N step.
  */
 export const TIMELINE_SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl + wheel, pinch', description: 'Zoom around the pointer', group: 'Timeline' },
@@ -57,7 +58,7 @@ export const TIMELINE_SHORTCUTS: Shortcut[] = [
   { keys: 'Enter', description: "Show or hide the selected process's threads", group: 'Timeline' },
   { keys: 'E', description: 'Read the next exception’s traceback', group: 'Timeline' },
   { keys: 'End', description: 'Follow the live run again', group: 'Timeline' },
-  { keys: 'P', description: 'Replay: play / pause', group: 'Timeline' },
+  { keys: 'L', description: 'Replay: play / pause', group: 'Timeline' },
   { keys: ', / .', description: 'Replay: previous / next event', group: 'Timeline' },
   { keys: '< / >', description: 'Replay: slower / faster (¼× to 2×)', group: 'Timeline' },
 ];
@@ -97,7 +98,7 @@ const TIMELINE_KEYS: Record<string, TimelineKey> = {
   Home: 'home',
   End: 'end',
   Escape: 'close',
-  p: 'play',
+  l: 'play',
   ',': 'previous-event',
   '.': 'next-event',
   '<': 'slower',

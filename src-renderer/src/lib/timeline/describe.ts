@@ -43,7 +43,7 @@ export function describeHit(scene: Scene, hit: Hit): Description {
     case 'run':
       return {
         title: run.title,
-        lines: [run.wall, `${layout.lanes.length} lanes, ${formatMicros(layout.end)} in all`],
+        lines: [run.figure, `${layout.lanes.length} lanes, ${formatMicros(layout.end)} in all`],
       };
     case 'cpu':
       if (hit.row.kind === 'total')

@@ -915,13 +915,14 @@ function runHeader(p: Painter, scene: Scene, row: RunRow): void {
   const run = runOf(scene, row);
   const y = rowY(scene, row) + row.height / 2;
   const title = text(scene, theme.text, { weight: 700 });
-  const figure = text(scene, theme.text, { weight: 600 });
+  const figureStyle = text(scene, theme.text, { weight: 600 });
   const x = 8 * metrics.scale;
-  const wallWidth = run.wall ? p.measure(run.wall, figure) : 0;
+  const wallWidth = run.figure ? p.measure(run.figure, figureStyle) : 0;
   const room = scene.width - x - wallWidth - 24 * metrics.scale;
   const name = fitText(measurer(p), run.title, room, title);
   p.text(name, x, y, title);
-  if (run.wall) p.text(run.wall, x + p.measure(name, title) + 16 * metrics.scale, y, figure);
+  if (run.figure)
+    p.text(run.figure, x + p.measure(name, title) + 16 * metrics.scale, y, figureStyle);
 }
 
 function paintAxis(p: Painter, scene: Scene, ticks: { step: number; ticks: number[] }): void {

@@ -82,7 +82,7 @@ export function documentFor(request: ExportRequest, measure: Measure): ExportDoc
   const top = Math.round(PAD + metrics.font * 1.7 + metrics.small * 1.6 + 10 * s + legendHeight);
   const height = Math.ceil(top + metrics.axisHeight + rows.total + 40 * s);
   const subtitle = [
-    ...runs.map((run) => (runs.length > 1 ? `${run.title}: ${run.wall}` : run.wall)),
+    ...runs.map((run) => (runs.length > 1 ? `${run.title}: ${run.figure}` : run.figure)),
     `${rows.list.filter((row) => row.kind === 'lane').length} lanes`,
     'Procscope',
   ]
@@ -149,8 +149,10 @@ function canvasMeasure(font: string): Measure {
   return (value, style) => painter?.measure(value, style) ?? value.length * style.size * 0.55;
 }
 
-export function exportSvg(request: ExportRequest): string {
-  const measure = canvasMeasure(request.theme.font);
+export function exportSvg(
+  request: ExportRequest,
+  measure: Measure = canvasMeasure(request.theme.font),
+): string {
   const doc = documentFor(request, measure);
   const svg = new SvgPainter(doc.scene.width, doc.scene.height, request.theme.font, measure);
   paintDocument(svg, doc);

@@ -61,7 +61,8 @@ function parts(row: LaneRow | CpuRow, metrics: Metrics, color: LabelColors): Par
         weight: total ? 600 : 400,
       },
       id: '',
-      facts: total ? [`CPU · ${row.core === 1 ? '1 core' : `${row.core} cores`}`] : [],
+      facts:
+        total && row.core > 0 ? [`CPU · ${row.core === 1 ? '1 core' : `${row.core} cores`}`] : [],
       left: base + metrics.indent,
       scale: true,
     };
@@ -248,7 +249,7 @@ export function arrange(
   let metrics = metricsFor(scale);
   let rows = buildRows(runs, collapsed, metrics);
   if (fit) {
-    const fitted = fitMetrics(metrics, rows.counts, height - metrics.axisHeight);
+    const fitted = fitMetrics(metrics, rows.counts, height);
     if (fitted !== metrics) {
       metrics = fitted;
       rows = buildRows(runs, collapsed, metrics);

@@ -17,11 +17,10 @@ export interface TimelineRun {
   /** The run is in progress: its open spans follow the present. */
   live?: boolean;
   /**
-   * The wall time to write in its header, µs; by default the script's own span (from its start
-   * to its end, as the tracer saw them). A lesson that knows better (what the program printed)
-   * says so here.
+   * The figure in its header when stacked ("15 ms", "1.9×"): what the run is compared by. By
+   * default the script's own wall time, from its start to its end as the tracer saw them.
    */
-  wallUs?: number | null;
+  figure?: string | null;
 }
 
 /** One feed per run, kept while the run is shown: appends stay incremental in compare mode. */

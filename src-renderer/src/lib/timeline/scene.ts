@@ -134,7 +134,7 @@ export interface RowCounts {
 }
 
 /** The least each row may shrink to: one line of MIN_FONT text with a little air. */
-const MIN_ROWS = { process: 26, thread: 22, total: 26, core: 16, run: 28 } as const;
+const MIN_ROWS = { process: 22, thread: 20, total: 22, core: 14, run: 26, axis: 26 } as const;
 
 function rowsHeight(metrics: Metrics, counts: RowCounts): number {
   return (
@@ -147,24 +147,26 @@ function rowsHeight(metrics: Metrics, counts: RowCounts): number {
 }
 
 /**
- * Shrinks rows (and their text, never below MIN_FONT) just enough for every row to fit in
- * `available` px, so a projector shows the whole run without scrolling. Rows grow only to give
+ * Shrinks the axis and the rows (and their text, never below MIN_FONT) just enough for every
+ * row to fit in `height` px, so a projector shows the whole run without scrolling. Rows grow only to give
  * process labels a third line; when even the smallest rows do not fit, they stay smallest and
  * the lanes scroll. Many cores (a 16-core machine) get thin rows.
  */
-export function fitMetrics(base: Metrics, counts: RowCounts, available: number): Metrics {
+export function fitMetrics(base: Metrics, counts: RowCounts, height: number): Metrics {
+  const fits = (metrics: Metrics) => metrics.axisHeight + rowsHeight(metrics, counts) <= height;
   // With room to spare, a process's label gets a third line: name, pid · parent, threads.
   const roomy = { ...base, processRow: Math.max(base.processRow, Math.ceil(base.font * 3.6 + 6)) };
-  if (rowsHeight(roomy, counts) <= available) return roomy;
-  if (rowsHeight(base, counts) <= available) return base;
+  if (fits(roomy)) return roomy;
+  if (fits(base)) return base;
   const minCore = counts.core > 8 ? 6 : MIN_ROWS.core;
   const at = (density: number): Metrics => {
     const size = (full: number, least: number) => Math.round(least + (full - least) * density);
     const threadRow = size(base.threadRow, MIN_ROWS.thread);
     return {
       ...base,
-      font: Math.max(MIN_FONT, Math.min(base.font, threadRow - 8)),
-      small: Math.max(MIN_FONT, Math.min(base.small, threadRow - 8)),
+      font: Math.max(MIN_FONT, Math.min(base.font, threadRow - 6)),
+      small: Math.max(MIN_FONT, Math.min(base.small, threadRow - 6)),
+      axisHeight: size(base.axisHeight, Math.min(MIN_ROWS.axis, base.axisHeight)),
       processRow: size(base.processRow, MIN_ROWS.process),
       threadRow,
       totalRow: size(base.totalRow, MIN_ROWS.total),
@@ -177,7 +179,7 @@ export function fitMetrics(base: Metrics, counts: RowCounts, available: number):
   let hi = 1;
   for (let i = 0; i < 12; i++) {
     const mid = (lo + hi) / 2;
-    if (rowsHeight(at(mid), counts) <= available) lo = mid;
+    if (fits(at(mid))) lo = mid;
     else hi = mid;
   }
   return at(lo);
@@ -196,8 +198,8 @@ export interface SceneRun {
   offset: number;
   /** Open spans are drawn up to here (run time): the present while live, else the log's end. */
   now: number;
-  /** The figure in the run's header when runs are stacked ("wall time 1.02 s"). */
-  wall: string;
+  /** The figure in the run's header when runs are stacked ("wall time 1.02 s", "1.9×"). */
+  figure: string;
 }
 
 interface RowBase {
@@ -294,7 +296,9 @@ export function buildRows(
     const strip = !stacked;
     if (layout.totalCpu.length > 0 || layout.cores.length > 0) {
       const cores = layout.cores.length;
-      const hidden = collapsed.has(rowKey(run, MACHINE));
+      // Stacked, the runs' totals are what is compared: their cores are folded until asked for
+      // (the key then means "unfolded").
+      const hidden = collapsed.has(rowKey(run, MACHINE)) !== stacked;
       push(
         {
           kind: 'total',
