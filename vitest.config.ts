@@ -25,6 +25,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          setupFiles: ['test/e2e/console-guard.ts'],
           // Two cores: one browser at a time keeps timings honest.
           fileParallelism: false,
         },

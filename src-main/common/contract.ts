@@ -17,16 +17,27 @@ import {
   type RunSummary,
 } from './lab';
 import type { Lesson } from './lessons';
+import {
+  ShareNavigationSchema,
+  ShareStartSchema,
+  type NetworkChoice,
+  type ShareStage,
+  type ShareStatus,
+  type ViewerAccess,
+} from './share';
 
 /** A method: its params are validated at runtime on arrival; its result type is compile-time only. */
 interface MethodSpec<P extends z.ZodType, R> {
   params: P;
+  /** What a class-share viewer may do with it; the viewer's listener refuses all but these. */
+  viewer: ViewerAccess;
   /** Phantom: carries the result type, never read at runtime. */
   result?: R;
 }
 
-function method<R>() {
-  return <P extends z.ZodType>(params: P): MethodSpec<P, R> => ({ params });
+/** Declares a method; `viewer` is required so that every new method decides who may call it. */
+function method<R>(viewer: ViewerAccess) {
+  return <P extends z.ZodType>(params: P): MethodSpec<P, R> => ({ params, viewer });
 }
 
 const none = z.object({}).strict();
@@ -37,7 +48,11 @@ export interface Hello {
   name: string;
   version: string;
   transport: 'electron' | 'websocket';
+  /** A viewer follows a class share read-only; everyone else is the teacher, with every right. */
+  role: ClientRole;
 }
+
+export type ClientRole = 'teacher' | 'viewer';
 
 /** The interpreter the Lab will use, or why there is none. */
 export interface PythonStatus {
@@ -48,9 +63,14 @@ export interface PythonStatus {
   problem: string | null;
 }
 
+/**
+ * A page of a run's log: lab.events answers at most a few thousand events at a time, so no reply
+ * outgrows what a client may have waiting. `more`: ask again from the last seq received.
+ */
 export interface RunLog {
   summary: RunSummary;
   events: LabEvent[];
+  more: boolean;
 }
 
 export interface RecordingEntry {
@@ -64,42 +84,50 @@ const runRef = z.object({ runId: RunIdSchema }).strict();
 const filePath = z.string().min(1).max(4096);
 
 export const methods = {
-  'app.hello': method<Hello>()(none),
-  'system.machine': method<MachineInfo>()(none),
-  'system.snapshot': method<SystemSnapshot>()(none),
-  'system.setInterval': method<{ intervalMs: number }>()(
+  'app.hello': method<Hello>('read')(none),
+  'system.machine': method<MachineInfo>('system')(none),
+  'system.snapshot': method<SystemSnapshot>('system')(none),
+  'system.setInterval': method<{ intervalMs: number }>('teacher')(
     z.object({ intervalMs: z.number().int().min(MIN_INTERVAL_MS).max(MAX_INTERVAL_MS) }).strict(),
   ),
-  'system.setPaused': method<{ paused: boolean }>()(z.object({ paused: z.boolean() }).strict()),
-  'system.watch': method<{ watching: number }>()(
+  'system.setPaused': method<{ paused: boolean }>('teacher')(
+    z.object({ paused: z.boolean() }).strict(),
+  ),
+  'system.watch': method<{ watching: number }>('system')(
     z.object({ ids: z.array(processIdSchema).max(64) }).strict(),
   ),
-  'system.signal': method<SignalResult>()(
+  /** Disk I/O costs a read per process per tick, so it is read only while someone shows it. */
+  'system.watchDiskIo': method<{ diskIo: boolean }>('teacher')(
+    z.object({ enabled: z.boolean() }).strict(),
+  ),
+  'system.signal': method<SignalResult>('teacher')(
     z.object({ target: processKey, action: z.enum(SIGNALS), tree: z.boolean() }).strict(),
   ),
 
-  'lab.python': method<PythonStatus>()(none),
-  'lab.setPython': method<PythonStatus>()(z.object({ path: filePath.nullable() }).strict()),
-  'lab.start': method<RunSummary>()(StartRunRequestSchema),
-  'lab.stop': method<RunSummary>()(runRef),
-  'lab.signal': method<RunSummary>()(SignalRunProcessRequestSchema),
-  'lab.step': method<RunSummary>()(StepRequestSchema),
-  'lab.setStepMode': method<RunSummary>()(SetStepModeRequestSchema),
-  'lab.runs': method<RunSummary[]>()(none),
-  'lab.events': method<RunLog>()(RunEventsRequestSchema),
+  'lab.python': method<PythonStatus>('teacher')(none),
+  'lab.setPython': method<PythonStatus>('teacher')(
+    z.object({ path: filePath.nullable() }).strict(),
+  ),
+  'lab.start': method<RunSummary>('teacher')(StartRunRequestSchema),
+  'lab.stop': method<RunSummary>('teacher')(runRef),
+  'lab.signal': method<RunSummary>('teacher')(SignalRunProcessRequestSchema),
+  'lab.step': method<RunSummary>('teacher')(StepRequestSchema),
+  'lab.setStepMode': method<RunSummary>('teacher')(SetStepModeRequestSchema),
+  'lab.runs': method<RunSummary[]>('read')(none),
+  'lab.events': method<RunLog>('read')(RunEventsRequestSchema),
   /** Electron only: the OS file picker. Browser mode answers 'unavailable' (use a path field). */
-  'app.pickFile': method<{ path: string | null }>()(
+  'app.pickFile': method<{ path: string | null }>('teacher')(
     z.object({ purpose: z.enum(['script', 'recording', 'python']) }).strict(),
   ),
 
-  'recording.save': method<{ path: string }>()(
+  'recording.save': method<{ path: string }>('teacher')(
     z.object({ runId: RunIdSchema, path: filePath.optional() }).strict(),
   ),
-  'recording.open': method<RunSummary>()(z.object({ path: filePath }).strict()),
-  'recording.list': method<RecordingEntry[]>()(none),
+  'recording.open': method<RunSummary>('teacher')(z.object({ path: filePath }).strict()),
+  'recording.list': method<RecordingEntry[]>('read')(none),
 
-  'lessons.list': method<Lesson[]>()(none),
-  'lessons.run': method<RunSummary>()(
+  'lessons.list': method<Lesson[]>('read')(none),
+  'lessons.run': method<RunSummary>('teacher')(
     z
       .object({
         lessonId: z.string().min(1).max(64),
@@ -108,6 +136,19 @@ export const methods = {
       })
       .strict(),
   ),
+
+  /** The machine's network interfaces, to choose where the class share listens. */
+  'share.interfaces': method<NetworkChoice[]>('teacher')(none),
+  'share.start': method<ShareStatus>('teacher')(ShareStartSchema),
+  'share.stop': method<ShareStatus>('teacher')(none),
+  'share.status': method<ShareStatus>('teacher')(none),
+  'share.setSystemShared': method<ShareStatus>('teacher')(
+    z.object({ shared: z.boolean() }).strict(),
+  ),
+  /** The teacher's page says where it is; viewers that follow go there too. */
+  'share.publish': method<{ published: boolean }>('teacher')(ShareNavigationSchema),
+  /** Where the teacher is and what is shared: a viewer's page reads it on (re)connect. */
+  'share.stage': method<ShareStage>('read')(none),
 } as const;
 
 export type Methods = typeof methods;
@@ -121,6 +162,8 @@ export type ValidParams<M extends MethodName> = z.output<Methods[M]['params']>;
 export interface ClientContext {
   id: string;
   transport: 'electron' | 'websocket';
+  /** Absent: the teacher (IPC, or the loopback page with the teacher's token). */
+  role?: ClientRole;
 }
 
 /** The backend side of the contract: one handler per method. */
@@ -138,8 +181,27 @@ export interface EventMap {
   'lab.events': { runId: string; events: LabEvent[] };
   /** A run's summary changed (state, exit code, dropped output…). */
   'lab.run': RunSummary;
+  /** The class share started, stopped, or its number of viewers changed. */
+  'share.status': ShareStatus;
+  /** Viewers only: the teacher moved, or changed what is shared. */
+  'share.stage': ShareStage;
+  /** Viewers only: messages were dropped while this viewer lagged; reload everything. */
+  'share.resync': Record<string, never>;
+  /** Electron only: a menu item asks the page to do something (open the Share dialog). */
+  'app.menu': { command: 'share' };
 }
 export type EventName = keyof EventMap;
+
+/** Which events a viewer of a class share receives, decided per event as for methods. */
+export const eventAccess: Record<EventName, ViewerAccess> = {
+  'system.tick': 'system',
+  'lab.events': 'read',
+  'lab.run': 'read',
+  'share.status': 'teacher',
+  'share.stage': 'read',
+  'share.resync': 'read',
+  'app.menu': 'teacher',
+};
 
 // ---- Envelope -------------------------------------------------------------------------------
 

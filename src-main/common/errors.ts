@@ -5,6 +5,8 @@ export const ERROR_CODES = [
   'unknown-method',
   'invalid-params',
   'unauthorized',
+  /** A class-share viewer asked for something only the teacher may do. */
+  'forbidden',
   'not-found',
   'gone',
   'permission-denied',

@@ -16,6 +16,16 @@ import { z } from 'zod';
 export const RUN_KINDS = ['python', 'exec'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
+/**
+ * The built-in lesson a run was started for: kept on its summary (and in its recording), so the
+ * Lessons view finds its runs again after a reload and compares them by variation.
+ */
+export const LessonTagSchema = z.strictObject({
+  lessonId: z.string().min(1).max(64),
+  variation: z.string().min(1).max(64),
+});
+export type LessonTag = z.infer<typeof LessonTagSchema>;
+
 export const StartRunRequestSchema = z.strictObject({
   /** 'python': an instrumented Python script. 'exec': any program, observed from outside only. */
   kind: z.enum(RUN_KINDS),
@@ -35,6 +45,7 @@ export const StartRunRequestSchema = z.strictObject({
   /** Interpreter to use instead of the one found on PATH or set in Settings. */
   python: z.string().min(1).optional(),
   title: z.string().min(1).optional(),
+  lesson: LessonTagSchema.optional(),
 });
 export type StartRunRequest = z.input<typeof StartRunRequestSchema>;
 
@@ -118,6 +129,8 @@ export interface RunSummary {
   droppedEvents: number;
   /** seq of the newest event. */
   lastSeq: number;
+  /** Set when the run is a lesson's (started with lessons.run). */
+  lesson?: LessonTag;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,6 +218,12 @@ export interface CpuSampleEvent extends EventBase {
   kind: 'cpu.sample';
   intervalMs: number;
   procs: CpuSampleProcess[];
+  /**
+   * How busy each logical core of the machine was over the same interval, 0–100, in the OS's
+   * order: the whole machine, not only this run, so the run's CPU can be read against what the
+   * cores could give. Absent in recordings made before it was sampled.
+   */
+  cores?: number[];
 }
 
 export interface TracerAttachedEvent extends EventBase {
@@ -394,6 +413,8 @@ export interface IpcEvent extends EventBase {
   kind: 'ipc.put' | 'ipc.get' | 'ipc.send' | 'ipc.recv';
   channel: string;
   msg: string | null;
+  /** Sends only: repr of the object sent, shortened to 80 characters. */
+  value?: string;
 }
 
 export interface TaskSubmittedEvent extends EventBase {

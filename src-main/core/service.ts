@@ -4,6 +4,7 @@ import type { Handlers } from '../common/contract';
 import { ProcscopeError } from '../common/errors';
 import { EventHub, type Backend } from './backend';
 import { LabService } from './lab-service';
+import { ShareService, type OpenViewerListener } from './share/share-service';
 import { SystemMonitor } from './system/monitor';
 
 export type FilePurpose = 'script' | 'recording' | 'python';
@@ -18,6 +19,8 @@ export interface BackendOptions {
   dataDir: string;
   /** The OS file picker, where there is one (Electron); browser mode has none. */
   pickFile?: (purpose: FilePurpose) => Promise<string | null>;
+  /** The class share's listener (transport layer); without it share.start says it cannot. */
+  openViewerListener?: OpenViewerListener;
   monitor?: SystemMonitor;
   lab?: LabService;
 }
@@ -32,12 +35,21 @@ export function createBackend(options: BackendOptions): Backend {
     lab.supervisor.onRun((summary) => hub.emit('lab.run', summary)),
   ];
   monitor.start();
+  const clientLeft = (clientId: string) => monitor.unwatchClient(clientId);
+  const share = new ShareService({
+    openListener: options.openViewerListener,
+    handlers: () => handlers,
+    subscribe: (listener) => hub.subscribe(listener),
+    clientLeft,
+    announce: (status) => hub.emit('share.status', status),
+  });
 
   const handlers: Handlers = {
     'app.hello': (_params, client) => ({
       name: 'Procscope',
       version: options.version,
       transport: client.transport,
+      role: client.role ?? 'teacher',
     }),
     'app.pickFile': async ({ purpose }) => {
       if (!options.pickFile) {
@@ -60,6 +72,9 @@ export function createBackend(options: BackendOptions): Backend {
       monitor.watch(client.id, ids);
       return { watching: ids.length };
     },
+    'system.watchDiskIo': ({ enabled }, client) => ({
+      diskIo: monitor.watchDiskIo(client.id, enabled),
+    }),
     'system.signal': ({ target, action, tree }) => monitor.signal(target, action, tree),
 
     'lab.python': () => lab.pythonStatus(),
@@ -92,14 +107,23 @@ export function createBackend(options: BackendOptions): Backend {
     'lessons.list': () => lab.lessons(),
     'lessons.run': ({ lessonId, variation, stepMode }) =>
       lab.runLesson(lessonId, variation, stepMode),
+
+    'share.interfaces': () => share.interfaces(),
+    'share.start': (request) => share.start(request),
+    'share.stop': () => share.stop(),
+    'share.status': () => share.status(),
+    'share.setSystemShared': ({ shared }) => share.setSystemShared(shared),
+    'share.publish': (navigation) => share.publish(navigation),
+    'share.stage': () => share.stage(),
   };
 
   return {
     handlers,
     subscribe: (listener) => hub.subscribe(listener),
-    clientLeft: (clientId) => monitor.unwatchClient(clientId),
+    clientLeft,
     dispose: async () => {
       for (const stop of unsubscribe) stop();
+      await share.dispose();
       monitor.dispose();
       await lab.dispose();
     },

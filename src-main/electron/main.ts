@@ -3,9 +3,12 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { IPC_EVENT_CHANNEL } from '../common/channels';
+import type { EventMessage } from '../common/contract';
 import { checkoutResources, packagedResources } from '../core/resources';
 import { createBackend, type FilePurpose } from '../core/service';
 import { serveOverIpc } from '../transport/ipc';
+import { startViewerServer } from '../transport/viewer-server';
 import { buildMenu } from './menu';
 import {
   APP_CSP,
@@ -71,6 +74,8 @@ export async function launch(): Promise<void> {
     ...resources,
     dataDir: app.getPath('userData'),
     pickFile,
+    // Students' browsers get the same page over HTTP from the class share's own listener.
+    openViewerListener: (listener) => startViewerServer({ ...listener, staticDir: rendererDir }),
   });
   const windowContentIds = new Set<number>();
   const transport = serveOverIpc({
@@ -91,7 +96,21 @@ export async function launch(): Promise<void> {
     return window;
   };
 
-  Menu.setApplicationMenu(buildMenu({ isMac: process.platform === 'darwin' }));
+  Menu.setApplicationMenu(
+    buildMenu(
+      { isMac: process.platform === 'darwin' },
+      {
+        shareWithClass: () => {
+          const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+          window?.webContents.send(IPC_EVENT_CHANNEL, {
+            kind: 'event',
+            name: 'app.menu',
+            payload: { command: 'share' },
+          } satisfies EventMessage<'app.menu'>);
+        },
+      },
+    ),
+  );
   openWindow();
 
   app.on('second-instance', () => {

@@ -1,9 +1,21 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 
-export function buildMenu({ isMac }: { isMac: boolean }): Menu {
+export interface MenuActions {
+  /** Opens the page's Share with Class dialog (the page owns it, as in browser mode). */
+  shareWithClass(): void;
+}
+
+export function buildMenu({ isMac }: { isMac: boolean }, actions: MenuActions): Menu {
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Share with Class…', click: () => actions.shareWithClass() },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     { role: 'editMenu' },
     {
       label: 'View',

@@ -12,11 +12,14 @@ import {
 import { isProcscopeError, type ApiError } from '../common/errors';
 
 export type ErrorLog = (message: string, error: unknown) => void;
+/** Why this caller may not call a method at all (a class-share viewer), or null when it may. */
+export type Refusal = (method: MethodName) => ApiError | null;
 
 export class RpcDispatcher {
   constructor(
     private readonly handlers: Handlers,
     private readonly logError: ErrorLog = (message, error) => console.error(message, error),
+    private readonly refusal: Refusal = () => null,
   ) {}
 
   async dispatch(raw: unknown, client: ClientContext): Promise<ServerMessage> {
@@ -35,6 +38,9 @@ export class RpcDispatcher {
     if (!isMethodName(method)) {
       return fail(id, { code: 'unknown-method', message: `Unknown method "${method}".` });
     }
+    // Before the params are read: a refused caller learns nothing but the refusal.
+    const refused = this.refusal(method);
+    if (refused) return fail(id, refused);
     const parsed = methods[method].params.safeParse(params ?? {});
     if (!parsed.success) {
       const detail = parsed.error.issues
@@ -56,6 +62,16 @@ export class RpcDispatcher {
         message: `${method} failed: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
+  }
+
+  /** Answers one socket frame: `text` is null for a binary frame, which no call can be. */
+  dispatchFrame(text: string | null, client: ClientContext): Promise<ServerMessage> {
+    const frame = text === null ? { ok: false as const } : parseFrame(text);
+    if (frame.ok) return this.dispatch(frame.value, client);
+    return Promise.resolve({
+      kind: 'error',
+      error: { code: 'bad-request', message: 'Malformed message: frames must be JSON text.' },
+    });
   }
 
   // The params were validated against this very method's schema just above, which is what makes

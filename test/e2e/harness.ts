@@ -1,68 +1,35 @@
 // Starts the real browser-mode server (the built bundle, the real backend) and a headless
 // Chromium to drive it — the same way a user without Electron runs Procscope.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Page,
+} from 'playwright-core';
+import {
+  root,
+  startServer as startServerProcess,
+  type RunningServer,
+} from '../unit/helpers/server';
 
-export const root = join(import.meta.dirname, '..', '..');
+export { root };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export interface RunningServer {
-  url: string;
-  dataDir: string;
-  origin: string;
-  token: string;
-  process: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
+export type { RunningServer };
 
-export async function startServer(extraArgs: string[] = []): Promise<RunningServer> {
-  const entry = join(root, 'out', 'main', 'server.js');
-  if (!existsSync(entry))
+/** The built bundle, as `npm run web` runs it. */
+export function startServer(extraArgs: string[] = []): Promise<RunningServer> {
+  if (!existsSync(join(root, 'out', 'main', 'server.js'))) {
     throw new Error('Build first: npm run build (out/main/server.js is missing).');
-  // A data directory of its own: tests must not read or leave settings and recordings in ~.
-  const dataDir = mkdtempSync(join(tmpdir(), 'procscope-e2e-'));
-  const child = spawn(process.execPath, [entry, '--no-open', ...extraArgs], {
-    cwd: root,
-    env: { ...process.env, PROCSCOPE_DATA_DIR: dataDir },
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving at (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  const parsed = new URL(url);
-  return {
-    url,
-    dataDir,
-    origin: parsed.origin,
-    token: parsed.searchParams.get('token') ?? '',
-    process: child,
-    output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  }
+  return startServerProcess({ from: 'bundle', args: extraArgs });
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox',
@@ -71,12 +38,85 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
     ],
   });
+  // Every context made through this browser, by the harness or by a test, watches its pages'
+  // consoles: a warning nobody looked for is a failure, not noise.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => watchContext(await newContext(...args));
+  browser.newPage = async (...args) => {
+    const context = await browser.newContext(...args);
+    return context.newPage();
+  };
+  return browser;
+}
+
+/** A console warning or error, or an uncaught exception, seen on a page the harness opened. */
+export interface ConsoleProblem {
+  page: string;
+  kind: 'warning' | 'error' | 'pageerror';
+  text: string;
+}
+
+// Bounded: a page stuck in a warning loop must fail the test, not fill the test runner's memory.
+const MAX_PROBLEMS = 50;
+const problems: ConsoleProblem[] = [];
+const expected = new WeakMap<Page, RegExp[]>();
+
+function record(page: Page, kind: ConsoleProblem['kind'], text: string): void {
+  if (expected.get(page)?.some((pattern) => pattern.test(text))) return;
+  if (problems.length < MAX_PROBLEMS) problems.push({ page: page.url(), kind, text });
+}
+
+function watchPage(page: Page): void {
+  page.on('console', (message: ConsoleMessage) => {
+    const type = message.type();
+    if (type === 'warning' || type === 'error') record(page, type, describe(message));
+  });
+  page.on('pageerror', (error) => record(page, 'pageerror', error.stack ?? String(error)));
+}
+
+function describe(message: ConsoleMessage): string {
+  const { url, lineNumber } = message.location();
+  return url ? `${message.text()} (${url}:${lineNumber})` : message.text();
+}
+
+function watchContext(context: BrowserContext): BrowserContext {
+  for (const page of context.pages()) watchPage(page);
+  context.on('page', watchPage);
+  return context;
+}
+
+/**
+ * Declares a console message a test provokes on purpose (a refused token makes the browser log
+ * the failed WebSocket). Only messages matching `pattern` on this page are let through.
+ */
+export function expectConsoleMessage(page: Page, pattern: RegExp): void {
+  expected.set(page, [...(expected.get(page) ?? []), pattern]);
+}
+
+/** Everything seen since the last call, and forgets it. */
+export function takeConsoleProblems(): ConsoleProblem[] {
+  return problems.splice(0);
+}
+
+/** Throws, listing them, if any page showed a console warning or error since the last check. */
+export function assertNoConsoleProblems(): void {
+  const seen = takeConsoleProblems();
+  if (seen.length === 0) return;
+  const lines = seen.map((problem) => `  [${problem.kind}] ${problem.text}  — on ${problem.page}`);
+  const more = seen.length >= MAX_PROBLEMS ? `\n  (only the first ${MAX_PROBLEMS} are listed)` : '';
+  throw new Error(`The page logged ${seen.length} console problem(s):\n${lines.join('\n')}${more}`);
 }
 
 export async function openPage(
   browser: Browser,
   url: string,
-  options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {},
+  options: {
+    colorScheme?: 'light' | 'dark';
+    width?: number;
+    height?: number;
+    /** Console messages this page is expected to log (see expectConsoleMessage). */
+    expectConsole?: RegExp[];
+  } = {},
 ): Promise<Page> {
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',
@@ -91,6 +131,7 @@ export async function openPage(
     );
   });
   const page = await context.newPage();
+  for (const pattern of options.expectConsole ?? []) expectConsoleMessage(page, pattern);
   await page.goto(url);
   return page;
 }

@@ -1,16 +1,23 @@
 // A run seen from the OS, every ~200 ms while it is live: which processes appeared and exited
-// (mark-and-sweep against the previous tick, so an uninstrumented program gets a lifecycle too)
-// and how much CPU each process and thread used since the previous tick.
+// (mark-and-sweep against the previous tick, so an uninstrumented program gets a lifecycle too),
+// how much CPU each process and thread used since the previous tick, and how busy each core of
+// the machine was meanwhile.
 
 import type { CpuSampleProcess, LabEventInput } from '../../common/lab';
+import { CpuMeter } from '../system/load';
 import type { ProbeSample } from '../system/probe';
+import type { CoreTimes } from '../system/sampler';
 import type { ExitStatus, ProcessTreeReader, TreeEntry } from './process-tree';
 
 export type ProcessProbe = (pids: number[]) => Promise<Map<number, ProbeSample>>;
+/** Cumulative times of every logical core of the machine. */
+export type CoreReader = () => Promise<CoreTimes[]>;
 
 export interface ObserverOptions {
   tree: ProcessTreeReader;
   probe: ProcessProbe;
+  /** Without one, samples carry no per-core figures. */
+  cores?: CoreReader;
   intervalMs: number;
   /** Microseconds since the run started. */
   now(): number;
@@ -37,6 +44,9 @@ export class RunObserver {
   /** Every pid that appeared in this run. */
   private readonly seen = new Set<number>();
   private cpu = new Map<number, CpuMark>();
+  private readonly coreMeter = new CpuMeter();
+  /** When the cores were last read, and how many there were. */
+  private coreMark: { at: number; count: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
@@ -48,6 +58,8 @@ export class RunObserver {
     this.root = rootPid;
     // Its tracer may have said hello before the watchdog reported the pid.
     if (!this.live.has(rootPid)) this.appear(rootPid, parentPid, command, 'os', undefined, t);
+    // A baseline now, so the first tick already says how busy the cores were.
+    void this.readCores();
     this.schedule();
   }
 
@@ -180,17 +192,16 @@ export class RunObserver {
 
   private async sampleCpu(): Promise<void> {
     const pids = [...this.live.keys()];
-    let samples: Map<number, ProbeSample>;
-    try {
-      samples = await this.options.probe(pids);
-    } catch {
-      return;
-    }
+    const [samples, cores] = await Promise.all([
+      // A failed probe keeps the previous marks: the next tick is a rate against them.
+      this.options.probe(pids).catch(() => undefined),
+      this.readCores(),
+    ]);
     const at = performance.now();
     const next = new Map<number, CpuMark>();
     const procs: CpuSampleProcess[] = [];
-    let intervalMs = 0;
-    for (const [pid, sample] of samples) {
+    let intervalMs = cores?.elapsedMs ?? 0;
+    for (const [pid, sample] of samples ?? []) {
       if (!this.live.has(pid)) continue;
       const threads = new Map(sample.threads.map((thread) => [thread.tid, thread.cpuMs]));
       next.set(pid, { at, cpuMs: sample.cpuMs, threads });
@@ -210,15 +221,37 @@ export class RunObserver {
           })),
       });
     }
-    this.cpu = next;
-    if (procs.length > 0 && !this.stopped) {
+    if (samples) this.cpu = next;
+    if ((procs.length > 0 || cores) && !this.stopped) {
       this.options.emit({
         kind: 'cpu.sample',
         t: this.options.now(),
         intervalMs: Math.round(intervalMs),
         procs,
+        ...(cores ? { cores: cores.busy } : {}),
       });
     }
+  }
+
+  /**
+   * Reads the cores and says how busy each was since the previous reading; undefined for the
+   * first reading (nothing to be a rate against), when the set of cores changed (one went
+   * offline: the indices no longer line up), or when they cannot be read.
+   */
+  private async readCores(): Promise<{ busy: number[]; elapsedMs: number } | undefined> {
+    if (!this.options.cores) return undefined;
+    let times: CoreTimes[];
+    try {
+      times = await this.options.cores();
+    } catch {
+      return undefined;
+    }
+    const at = performance.now();
+    const previous = this.coreMark;
+    this.coreMark = { at, count: times.length };
+    const load = this.coreMeter.update(times);
+    if (!previous || previous.count !== times.length || times.length === 0) return undefined;
+    return { busy: load.perCore, elapsedMs: at - previous.at };
   }
 }
 

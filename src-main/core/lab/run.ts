@@ -9,6 +9,7 @@ import { ProcscopeError } from '../../common/errors';
 import type {
   LabEvent,
   LabEventInput,
+  LessonTag,
   PythonInfo,
   RunKind,
   RunSignal,
@@ -17,7 +18,7 @@ import type {
   StepAction,
 } from '../../common/lab';
 import { RunEventStream } from './event-stream';
-import { RunObserver, type ProcessProbe } from './observer';
+import { RunObserver, type CoreReader, type ProcessProbe } from './observer';
 import { OutputAttribution } from './output-attribution';
 import { signalName, type ExitStatus, type ProcessTreeReader } from './process-tree';
 import { isPythonExecutable, parsePythonArgs, untraceableOptions } from './python-command';
@@ -47,6 +48,7 @@ export interface RunPlan {
   stepMode: boolean;
   /** The run's interpreter (kind python), or the one that runs the watchdog (kind exec). */
   python: PythonInfo;
+  lesson?: LessonTag;
 }
 
 export interface RunDeps {
@@ -55,6 +57,7 @@ export interface RunDeps {
   tracerRoot: string;
   tree: ProcessTreeReader;
   probe: ProcessProbe;
+  cores?: CoreReader;
   onEvents(events: LabEvent[]): void;
   onSummary(summary: RunSummary): void;
   /** The program's output as it arrives, byte for byte (the CLI passes it through). */
@@ -109,6 +112,7 @@ export class LabRun implements TracerSink {
     this.observer = new RunObserver({
       tree: deps.tree,
       probe: deps.probe,
+      cores: deps.cores,
       intervalMs: deps.settings.sampleIntervalMs,
       now: () => this.now(),
       emit: (event) => this.observed(event),
@@ -134,6 +138,7 @@ export class LabRun implements TracerSink {
       droppedOutputBytes: 0,
       droppedEvents: 0,
       lastSeq: 0,
+      ...(plan.lesson ? { lesson: plan.lesson } : {}),
     };
     this.stream.append({
       kind: 'run.started',

@@ -13,8 +13,8 @@ import {
   type StartRunRequest,
   type StepAction,
 } from '../../common/lab';
-import { probeProcesses } from '../system/probe';
-import type { ProcessProbe } from './observer';
+import { probeProcesses, readCoreTimes } from '../system/probe';
+import type { CoreReader, ProcessProbe } from './observer';
 import { defaultTracerRoot } from './paths';
 import { createProcessTreeReader, type ProcessTreeReader } from './process-tree';
 import { findPython, precompile } from './interpreter';
@@ -29,6 +29,8 @@ export interface LabSupervisorOptions {
   tracerRoot?: string;
   /** Cumulative CPU of processes and threads; defaults to the platform sampler. */
   probe?: ProcessProbe;
+  /** Cumulative per-core times of the machine; defaults to the platform sampler. */
+  cores?: CoreReader;
   /** How run membership is read from the OS; defaults to this platform's reader. */
   tree?: ProcessTreeReader;
   settings?: Partial<LabSettings>;
@@ -47,6 +49,7 @@ export type RunListener = (summary: RunSummary) => void;
 export class LabSupervisor {
   private readonly tracerRoot: string;
   private readonly probe: ProcessProbe;
+  private readonly cores: CoreReader;
   private readonly tree: ProcessTreeReader;
   private settings: LabSettings;
   private readonly server = new TracerServer();
@@ -61,6 +64,7 @@ export class LabSupervisor {
   constructor(options: LabSupervisorOptions = {}) {
     this.tracerRoot = options.tracerRoot ?? defaultTracerRoot();
     this.probe = options.probe ?? ((pids) => probeProcesses(pids));
+    this.cores = options.cores ?? (() => readCoreTimes());
     this.tree = options.tree ?? createProcessTreeReader();
     this.settings = { ...DEFAULT_LAB_SETTINGS, ...options.settings };
   }
@@ -115,6 +119,7 @@ export class LabSupervisor {
         env: req.env ?? {},
         stepMode: req.stepMode ?? false,
         python,
+        ...(req.lesson ? { lesson: req.lesson } : {}),
       },
       {
         server: this.server,
@@ -122,6 +127,7 @@ export class LabSupervisor {
         tracerRoot: this.tracerRoot,
         tree: this.tree,
         probe: this.probe,
+        cores: this.cores,
         onEvents: (events) => this.eventListeners.forEach((listener) => listener(id, events)),
         onSummary: (summary) => this.runListeners.forEach((listener) => listener(summary)),
         ...(io.onOutput ? { onOutput: io.onOutput } : {}),

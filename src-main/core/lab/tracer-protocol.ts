@@ -53,7 +53,11 @@ const signalFields = z.object({
   at: callSite.nullable(),
 });
 const threadFields = z.object({ thread: objectId, name: z.string() });
-const ipcFields = z.object({ channel: z.string(), msg: z.string().nullable() });
+const ipcFields = z.object({
+  channel: z.string(),
+  msg: z.string().nullable(),
+  value: z.string().optional(),
+});
 const taskRunFields = z.object({
   task: z.string(),
   index: z.number().int(),

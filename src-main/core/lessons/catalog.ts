@@ -73,5 +73,6 @@ export function lessonRunRequest(
     args: [...variation.args],
     cwd: root,
     title: `${lesson.number}. ${lesson.title}: ${variation.label}`,
+    lesson: { lessonId: lesson.id, variation: variation.id },
   };
 }

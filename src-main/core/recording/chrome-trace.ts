@@ -4,7 +4,8 @@
 //     thread one on its own track; waits (join), paused steps and pool tasks are nested slices;
 //   * markers (created, started, is_alive, exit, exceptions, output...) are thread instants;
 //   * IPC messages, Process.start and task submissions are flow arrows ('s' to 'f');
-//   * CPU samples are counters ('C'), per process and per thread.
+//   * CPU samples are counters ('C'), per process and per thread, and the machine's cores one
+//     counter of their own, on a process track of its own (MACHINE_PID).
 // Timestamps are the recording's: microseconds since the run started.
 
 import type { LabEvent, RunSummary } from '../../common/lab';
@@ -33,6 +34,8 @@ export interface ChromeTrace {
 }
 
 const MAX_TEXT = 1_000;
+/** No process has pid 0 on Linux or macOS (the scheduler's), and Windows' System Idle: free. */
+const MACHINE_PID = 0;
 
 /** The label of the marker an event gets on its thread, if it gets one. */
 function markerLabel(event: LabEvent): string | undefined {
@@ -109,6 +112,7 @@ class TraceBuilder {
   private readonly open = new Map<string, { ts: number; pid: number; tid: number; name: string }>();
   private readonly flowSources = new Map<string, { pid: number; tid: number; ts: number }>();
   private nextFlow = 1;
+  private sawCores = false;
   private readonly runEnd: number;
 
   constructor(
@@ -142,6 +146,14 @@ class TraceBuilder {
       metadata.push({ name: 'thread_name', ph: 'M', pid, tid: pid, args: { name: 'MainThread' } });
       this.complete(life.name, pid, pid, life.start, life.end, 'process');
     }
+    if (this.sawCores)
+      metadata.push({
+        name: 'process_name',
+        ph: 'M',
+        pid: MACHINE_PID,
+        tid: MACHINE_PID,
+        args: { name: 'Machine (every core)' },
+      });
     for (const [key, name] of this.threadNames) {
       const [pid = 0, tid = 0] = key.split(':').map(Number);
       metadata.push({ name: 'thread_name', ph: 'M', pid, tid, args: { name } });
@@ -250,6 +262,17 @@ class TraceBuilder {
               args: { cpu: thread.cpu },
             });
           }
+        }
+        if (event.cores) {
+          this.sawCores = true;
+          this.out.push({
+            name: 'CPU % per core',
+            ph: 'C',
+            pid: MACHINE_PID,
+            tid: MACHINE_PID,
+            ts: event.t,
+            args: Object.fromEntries(event.cores.map((busy, core) => [`core ${core}`, busy])),
+          });
         }
         break;
       default:

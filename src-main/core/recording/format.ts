@@ -13,6 +13,7 @@ import {
   RUN_KINDS,
   RUN_STATES,
   isLabEventKind,
+  LessonTagSchema,
   type LabEvent,
   type RunSummary,
 } from '../../common/lab';
@@ -60,6 +61,7 @@ const SummarySchema = z.object({
   droppedOutputBytes: z.number().int().min(0),
   droppedEvents: z.number().int().min(0),
   lastSeq: z.number().int().min(0),
+  lesson: LessonTagSchema.optional(),
 }) satisfies z.ZodType<RunSummary>;
 
 const HeaderSchema = z.object({

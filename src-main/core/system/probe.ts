@@ -2,7 +2,7 @@
 // children it supervises. Cheaper than a full table refresh because only the named pids are read.
 
 import { createPlatformSampler } from './platform';
-import type { PlatformSampler } from './sampler';
+import type { CoreTimes, PlatformSampler } from './sampler';
 
 export interface ProbedThread {
   tid: number;
@@ -41,4 +41,15 @@ export async function probeProcesses(
     }),
   );
   return new Map(samples.filter((entry) => entry !== undefined));
+}
+
+/**
+ * Cumulative busy and total time of each logical core (/proc/stat on Linux, the kernel's
+ * counters through libuv elsewhere), from the same sampler: the Lab reads it with every CPU
+ * sample of a run, so that the run's processes can be seen against the whole machine.
+ */
+export function readCoreTimes(
+  sampler: PlatformSampler = (shared ??= createPlatformSampler()),
+): Promise<CoreTimes[]> {
+  return sampler.readCpuTimes();
 }

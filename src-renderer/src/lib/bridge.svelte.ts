@@ -50,6 +50,8 @@ export class Bridge {
   private readonly connectedListeners = new Set<() => void>();
   private socket: WebSocket | null = null;
   private attempts = 0;
+  /** Why the backend is about to close this socket (it said so first), for the banner. */
+  private closingReason: string | null = null;
 
   constructor(private readonly target: Window = window) {
     const preload = target.procscope;
@@ -100,7 +102,9 @@ export class Bridge {
       this.state = 'refused';
       this.problem = message.error.message;
     } else {
-      console.warn('Procscope backend:', message.error.message);
+      // Sent just before the backend closes the socket (too many connections): say why while
+      // reconnecting, rather than a bare "lost the connection".
+      this.closingReason = message.error.message;
     }
   }
 
@@ -143,7 +147,8 @@ export class Bridge {
       this.failPending();
       if (this.state === 'refused') return;
       this.state = 'reconnecting';
-      this.problem = 'Lost the connection to the Procscope backend. Reconnecting…';
+      this.problem = `${this.closingReason ?? 'Lost the connection to the Procscope backend.'} Reconnecting…`;
+      this.closingReason = null;
       const delay = RECONNECT_DELAYS_MS[Math.min(this.attempts++, RECONNECT_DELAYS_MS.length - 1)];
       setTimeout(() => this.openSocket(), delay);
     };

@@ -67,6 +67,20 @@ describe('LabService', () => {
     expect(() => service.runLesson('no-such-lesson')).toThrow(/no lesson "no-such-lesson"/);
   });
 
+  it("files a lesson's run under its lesson and variation, in the list and in its recording", async () => {
+    const run = await service.runLesson('start-twice', 'fresh');
+    expect(run.lesson).toEqual({ lessonId: 'start-twice', variation: 'fresh' });
+    await service.supervisor.waitForEnd(run.id);
+    // A page that reloads finds it again from the list of runs alone.
+    expect(service.runs().find((summary) => summary.id === run.id)?.lesson).toEqual(run.lesson);
+    const { path } = await service.saveRecording(run.id);
+    expect((await service.openRecording(path)).lesson).toEqual(run.lesson);
+    // A run started from the Lab's form belongs to no lesson.
+    const script = join(dataDir, 'plain.py');
+    writeFileSync(script, 'pass\n');
+    expect((await service.start({ kind: 'python', file: script })).lesson).toBeUndefined();
+  });
+
   it('refuses to open a file that is not a recording', async () => {
     const junk = join(dataDir, 'junk.procscope');
     writeFileSync(junk, 'not a recording');

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { IPC_CALL_CHANNEL } from '../../../src-main/common/channels';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../src-main/common/channels';
 import { FakeBackend } from '../transport/fake-backend';
 import { FakeBrowserWindow } from './fake-electron';
 
@@ -70,6 +70,20 @@ describe('Electron shell wiring', () => {
       window,
       expect.objectContaining({ properties: ['openFile'] }),
     );
+  });
+
+  it('offers Share with Class in the menu, which asks the page to open its dialog', () => {
+    const [template] = electron.Menu.buildFromTemplate.mock.calls[0] as [
+      Array<{ label?: string; submenu?: Array<{ label?: string; click?: () => void }> }>,
+    ];
+    const item = template
+      .flatMap((menu) => menu.submenu ?? [])
+      .find((entry) => entry.label === 'Share with Class…');
+    item?.click?.();
+    expect(window?.webContents.sent).toContainEqual([
+      IPC_EVENT_CHANNEL,
+      { kind: 'event', name: 'app.menu', payload: { command: 'share' } },
+    ]);
   });
 
   it('holds quitting until the backend has stopped its child programs', async () => {

@@ -35,6 +35,10 @@ describe('message arrows', () => {
       expect(matched).toHaveLength(50);
       const backwards = matched.filter(([sent, received]) => received.t < sent.t);
       expect(backwards.map(([sent]) => sent.msg)).toEqual([]);
+      // What each message carried, as Python writes it: the numbers 0…24, there and back.
+      const values = matched.map(([sent]) => sent.value);
+      expect(new Set(values)).toEqual(new Set(Array.from({ length: 25 }, (_, n) => String(n))));
+      expect(matched.every(([, received]) => received.value === undefined)).toBe(true);
     });
   }
 

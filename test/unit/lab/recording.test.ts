@@ -115,4 +115,26 @@ describe('Chrome trace export', () => {
     expect(ends.filter((e) => e.name === 'start').length).toBeGreaterThanOrEqual(3);
     expect(ends.filter((e) => e.name === 'task')).toHaveLength(4);
   });
+
+  it('draws the machine’s cores as one counter on a track of their own', () => {
+    const sample = (t: number, cores: number[]) => ({
+      seq: t,
+      t,
+      kind: 'cpu.sample' as const,
+      intervalMs: 200,
+      procs: [{ pid: 4100, cpu: 99, threads: [] }],
+      cores,
+    });
+    const { traceEvents } = toChromeTrace(run.summary, [
+      sample(200_000, [98.5, 3]),
+      sample(400_000, [51, 49]),
+    ]);
+    const counters = traceEvents.filter((e) => e.ph === 'C' && e.name === 'CPU % per core');
+    expect(counters.map((e) => [e.pid, e.ts, e.args])).toEqual([
+      [0, 200_000, { 'core 0': 98.5, 'core 1': 3 }],
+      [0, 400_000, { 'core 0': 51, 'core 1': 49 }],
+    ]);
+    const machine = traceEvents.find((e) => e.ph === 'M' && e.pid === 0);
+    expect(machine?.args).toEqual({ name: 'Machine (every core)' });
+  });
 });

@@ -87,6 +87,7 @@ describe('lessonRunRequest', () => {
       args: ['--no-join'],
       cwd: LESSONS_ROOT,
       title: '6. join(): waiting for children: Without join()',
+      lesson: { lessonId: 'join', variation: 'no-join' },
     });
   });
 

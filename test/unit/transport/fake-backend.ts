@@ -47,6 +47,7 @@ export class FakeBackend implements Backend {
       name: 'Procscope',
       version: 'test',
       transport: client.transport,
+      role: client.role ?? 'teacher',
     }),
     'system.machine': () => {
       throw new Error('sensor exploded');

@@ -18,7 +18,7 @@ describe('RpcDispatcher', () => {
       kind: 'result',
       id: 7,
       ok: true,
-      value: { name: 'Procscope', version: 'test', transport: 'websocket' },
+      value: { name: 'Procscope', version: 'test', transport: 'websocket', role: 'teacher' },
     });
   });
 

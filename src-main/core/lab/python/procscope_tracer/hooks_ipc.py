@@ -1,7 +1,8 @@
 """Messages through multiprocessing Queues (put/get) and Pipe connections (send/recv).
 
-The sender wraps the message with an id (see wire.py) and reports it; the receiver reports the
-id it unwrapped, so the Timeline can draw an arrow from each send to its receive. Messages the
+The sender wraps the message with an id (see wire.py) and reports it, with a short repr of what it
+sent (the value a student wants to see on the arrow); the receiver reports the id it unwrapped, so
+the Timeline can draw an arrow from each send to its receive. Messages the
 library exchanges for itself (Pool, Manager, ProcessPoolExecutor plumbing) are neither tagged nor
 reported, and connections made with Listener/Client are never tagged: the process at the other
 end may not be part of the run and must receive exactly what was sent.
@@ -18,6 +19,8 @@ from .link import emit, guarded
 from .patching import wrap_function, wrap_method
 
 _UNTAGGED = '_procscope_untagged'
+# A receive reports no value; None is a value a sender may send.
+_NO_VALUE = object()
 # The files defining Queue and Connection: their own wrappers (put_nowait...) are the user's call.
 _files = {'queues': None, 'connection': None}
 
@@ -92,8 +95,12 @@ def _channel(kind, holder, conn):
     return channel
 
 
-def _report(kind, channel, msg, t=None):
-    emit(kind, {'channel': channel, 'msg': msg}, urgent=False, t=t)
+def _report(kind, channel, msg, t=None, sent=_NO_VALUE):
+    fields = {'channel': channel, 'msg': msg}
+    # After the send, not before: the repr must not delay the message it describes.
+    if sent is not _NO_VALUE:
+        fields['value'] = frames.short_repr(sent, 80)
+    emit(kind, fields, urgent=False, t=t)
     link.budget('ipc').take()
 
 
@@ -108,7 +115,8 @@ def _put(original):
         except BaseException as exc:
             frames.drop_own(exc)
             raise
-        guarded('Queue.put', _report, 'ipc.put', _channel('queue', self, self._reader), msg, t)
+        guarded('Queue.put', _report, 'ipc.put', _channel('queue', self, self._reader), msg, t,
+                obj)
     return put
 
 
@@ -163,7 +171,8 @@ def _send(original):
         except BaseException as exc:
             frames.drop_own(exc)
             raise
-        guarded('Connection.send', _report, 'ipc.send', _channel('pipe', self, self), msg, t)
+        guarded('Connection.send', _report, 'ipc.send', _channel('pipe', self, self), msg, t,
+                obj)
     return send
 
 

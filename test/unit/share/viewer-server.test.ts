@@ -1,0 +1,99 @@
+// A slow viewer must not hold up the class or the teacher: it is skipped while its socket backs
+// up, then told to reload, while everyone else gets every event as it happens.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabEvent } from '../../../src-main/common/lab';
+import { ShareService } from '../../../src-main/core/share/share-service';
+import { startViewerServer, VIEWER_LAG_BYTES } from '../../../src-main/transport/viewer-server';
+import { FakeBackend } from '../transport/fake-backend';
+import { connectTo, value } from './socket-client';
+
+const backend = new FakeBackend();
+const staticDir = mkdtempSync(join(tmpdir(), 'procscope-viewer-static-'));
+writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
+const share = new ShareService({
+  openListener: (listener) => startViewerServer({ ...listener, staticDir }),
+  handlers: () => backend.handlers,
+  subscribe: (listener) => backend.subscribe(listener),
+  clientLeft: (id) => backend.clientLeft(id),
+  announce: () => undefined,
+});
+let url = '';
+
+beforeAll(async () => {
+  url = (await share.start({ address: '127.0.0.1' })).url ?? '';
+});
+afterAll(() => share.dispose());
+
+function outputBatch(seq: number, bytes: number): { runId: string; events: LabEvent[] } {
+  return {
+    runId: 'run-1',
+    events: [
+      {
+        kind: 'output',
+        seq,
+        t: seq,
+        stream: 'stdout',
+        pid: 1,
+        text: 'x'.repeat(bytes),
+        droppedBytes: 0,
+      },
+    ],
+  };
+}
+
+describe('the viewers’ listener', () => {
+  it('skips a viewer that stopped reading, keeps the others current, then resyncs it', async () => {
+    const slow = await connectTo(url);
+    const quick = await connectTo(url);
+    (slow.ws as unknown as { _socket: Socket })._socket.pause();
+
+    const BATCHES = 400;
+    const BYTES = 32 * 1024;
+    const started = performance.now();
+    for (let seq = 1; seq <= BATCHES; seq++) {
+      backend.hub.emit('lab.events', outputBatch(seq, BYTES));
+      // Let the sockets move, as the real event loop would between batches.
+      if (seq % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const emitting = performance.now() - started;
+    await expect
+      .poll(() => quick.events.filter((event) => event.name === 'lab.events').length, {
+        timeout: 10_000,
+      })
+      .toBe(BATCHES);
+    // 12.8 MB went out to the quick viewer; the slow one was never handed more than its bound.
+    expect(BATCHES * BYTES).toBeGreaterThan(20 * VIEWER_LAG_BYTES);
+    expect(emitting).toBeLessThan(2000);
+
+    (slow.ws as unknown as { _socket: Socket })._socket.resume();
+    await expect
+      .poll(() => slow.events.some((event) => event.name === 'share.resync'), { timeout: 10_000 })
+      .toBe(true);
+    const received = slow.events.filter((event) => event.name === 'lab.events').length;
+    expect(received).toBeLessThan(BATCHES / 2);
+    // Still served: a call answers, and new events arrive again.
+    expect(await value(slow.call('app.hello', {}))).toMatchObject({ role: 'viewer' });
+    backend.hub.emit('lab.events', outputBatch(BATCHES + 1, 10));
+    await expect
+      .poll(() => slow.events.filter((event) => event.name === 'lab.events').length)
+      .toBe(received + 1);
+    slow.close();
+    quick.close();
+  });
+
+  it('answers a malformed frame with an error and keeps the viewer', async () => {
+    const viewer = await connectTo(url);
+    const replies: string[] = [];
+    viewer.ws.on('message', (data: Buffer) => replies.push(data.toString()));
+    viewer.ws.send('not json');
+    viewer.ws.send(Buffer.from([1, 2, 3]));
+    await expect.poll(() => replies.length).toBe(2);
+    expect(replies.every((reply) => reply.includes('"bad-request"'))).toBe(true);
+    expect(await value(viewer.call('app.hello', {}))).toMatchObject({ role: 'viewer' });
+    viewer.close();
+  });
+});
