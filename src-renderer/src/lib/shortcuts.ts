@@ -25,6 +25,8 @@ export const LAB_SHORTCUTS: Shortcut[] = [
   { keys: 'S', description: 'Step mode: let the first paused call go on', group: 'Lab' },
   { keys: 'C', description: 'Step mode: let every paused process run on', group: 'Lab' },
   { keys: 'End', description: 'Output: jump to the newest line and follow it', group: 'Lab' },
+  { keys: 'Enter', description: 'Input: send the line to the program', group: 'Lab' },
+  { keys: 'Ctrl D', description: 'Input: end the input (end of file)', group: 'Lab' },
 ];
 
 export type LabKey = 'run' | 'step' | 'continue';
