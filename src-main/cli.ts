@@ -153,7 +153,8 @@ async function record(args: string[], io: CliIo): Promise<number> {
     runId = summary.id;
     const end = await supervisor.waitForEnd(runId);
     const events = supervisor.events(runId);
-    await writeRecording(options.out, end, events, GENERATOR);
+    // A path given on the command line is replaced, as -o replaces everywhere.
+    await writeRecording(options.out, end, events, GENERATOR, 'replace');
     progress(
       `${end.state}${end.error ? `: ${end.error}` : ''}; ${events.length} events recorded to ${options.out}`,
     );
