@@ -207,7 +207,7 @@ export class LabRun implements TracerSink {
     const stdin = this.openStdin();
     if (text) stdin.write(text);
     if (eof) stdin.end();
-    this.stream.append({ kind: 'input', t: this.now(), text, eof });
+    this.stream.appendAfterOutput({ kind: 'input', t: this.now(), text, eof });
     if (eof) this.deps.onSummary(this.summary());
   }
 
