@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import LessonsView from '../../src-renderer/src/components/lessons/LessonsView.svelte';
 import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
 import { LessonsStore } from '../../src-renderer/src/lib/lessons.svelte';
+// For its window.__procscopeTimeline declaration.
+import type {} from '../../src-renderer/src/lib/timeline/hook';
 import { LESSONS_SHORTCUTS } from '../../src-renderer/src/lib/shortcuts';
 import { LESSONS_ROOT, lessonsBridge, programLine } from './lessons-fixtures';
 import { ROOT, created, pausedAtStart, summary } from './lab-fixtures';
@@ -292,29 +294,26 @@ describe('results that last', () => {
     expect(rows()[1]).toHaveClass('current');
   });
 
-  it('are compared on one Timeline, aligned where each script started', async () => {
+  it('are compared on one Timeline, each run headed by its variation and its figure', async () => {
     const { lessons, logs } = reloaded();
     const compare = await screen.findByRole('checkbox', { name: 'Compare on the Timeline' });
     await fireEvent.click(compare);
     await expect
-      .poll(() =>
-        lessons.compared.map(({ runId, label, alignAt, headline }) => ({
-          runId,
-          label,
-          alignAt,
-          headline,
-        })),
-      )
+      .poll(() => lessons.compared.map(({ key, title, figure }) => ({ key, title, figure })))
       .toEqual([
-        { runId: 'old-1', label: 'Without join()', alignAt: 38_000, headline: '10 ms' },
-        { runId: 'old-2', label: 'With join()', alignAt: 38_000, headline: '1.01 s' },
+        { key: 'old-1', title: 'Without join()', figure: '10 ms' },
+        { key: 'old-2', title: 'With join()', figure: '1.01 s' },
       ]);
+    // Stacked on the one Timeline, in the order of the variations.
+    await expect
+      .poll(() => window.__procscopeTimeline?.runs.map(({ title }) => title))
+      .toEqual(['Without join()', 'With join()']);
     expect(lessons.compared[0]?.events).toEqual(logs.get('old-1'));
     // One of them can be left out, and put back.
     await fireEvent.click(screen.getByRole('checkbox', { name: 'Compare “Without join()”' }));
-    expect(lessons.compared.map(({ runId }) => runId)).toEqual(['old-2']);
+    expect(lessons.compared.map(({ key }) => key)).toEqual(['old-2']);
     await fireEvent.click(screen.getByRole('checkbox', { name: 'Compare “Without join()”' }));
-    expect(lessons.compared.map(({ runId }) => runId)).toEqual(['old-1', 'old-2']);
+    expect(lessons.compared.map(({ key }) => key)).toEqual(['old-1', 'old-2']);
   });
 });
 
