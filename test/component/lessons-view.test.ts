@@ -9,7 +9,6 @@ import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
 import { LessonsStore } from '../../src-renderer/src/lib/lessons.svelte';
 // For its window.__procscopeTimeline declaration.
 import type {} from '../../src-renderer/src/lib/timeline/hook';
-import { LESSONS_SHORTCUTS } from '../../src-renderer/src/lib/shortcuts';
 import { LESSONS_ROOT, lessonsBridge, programLine } from './lessons-fixtures';
 import { ROOT, created, pausedAtStart, summary } from './lab-fixtures';
 import { loadLog } from './timeline-fixtures';
@@ -77,7 +76,7 @@ describe('the lesson list', () => {
     await openLesson(6);
     expect(screen.getByText(/Two children each print/)).toBeInTheDocument();
     expect(screen.getByText('What to watch').nextElementSibling).toHaveTextContent(
-      "Where the main program's code ends",
+      "Where the main program's script finishes",
     );
     const observations = within(screen.getByTestId('observations')).getAllByRole('checkbox');
     expect(observations).toHaveLength(4);
@@ -369,10 +368,4 @@ describe('classroom mode', () => {
     expect(screen.getAllByTestId('code-line').length).toBeGreaterThan(10);
     expect(screen.getByRole('tab', { name: 'Results' })).toHaveAttribute('aria-selected', 'true');
   });
-});
-
-it('lists its keys in the one keyboard map', () => {
-  expect(LESSONS_SHORTCUTS.map((shortcut) => shortcut.keys)).toEqual(
-    expect.arrayContaining(['R', 'X or Esc', 'N or Space', 'C', 'J or ]', 'K or [']),
-  );
 });

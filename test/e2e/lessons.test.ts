@@ -408,3 +408,32 @@ describe('step mode in the Lessons', () => {
     await page.getByRole('tab', { name: 'Lessons' }).click();
   });
 });
+
+describe('the keyboard map', () => {
+  it('the overlay lists the Lessons keys, and the keys it lists for anywhere work', async () => {
+    const scale = () =>
+      page.evaluate(() => document.documentElement.style.getPropertyValue('--scale'));
+    const classroom = () =>
+      page.evaluate(() => document.documentElement.classList.contains('classroom'));
+    await page.locator('body').press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    const listed = await help.locator('dt').allTextContents();
+    expect(listed).toEqual(expect.arrayContaining(['N or Space', 'C', 'R', 'T', 'Ctrl Shift P']));
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+
+    const start = Number(await scale());
+    await page.keyboard.press('Control+=');
+    await expect.poll(async () => Number(await scale())).toBeGreaterThan(start);
+    await page.keyboard.press('Control+-');
+    await page.keyboard.press('Control+-');
+    await expect.poll(async () => Number(await scale())).toBeLessThan(start);
+    await page.keyboard.press('Control+0');
+    await expect.poll(async () => Number(await scale())).toBe(start);
+    await page.keyboard.press('Control+Shift+P');
+    await expect.poll(classroom).toBe(false);
+    await page.keyboard.press('Control+Shift+P');
+    await expect.poll(classroom).toBe(true);
+  });
+});
