@@ -1,9 +1,9 @@
 // Browser mode: the same backend and the same UI, served to a browser over a WebSocket. Used where
 // the Electron runtime is unavailable, for end-to-end tests, and for following along in a browser.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkoutResources } from './core/resources';
 import { createBackend } from './core/service';
@@ -51,6 +51,13 @@ function openInBrowser(url: string): void {
   child.unref();
 }
 
+/** The checkout this runs from: out/main/server.js when built, src-main/server.ts from source. */
+function findAppRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 async function main(): Promise<void> {
   let args: ServerArgs;
   try {
@@ -60,12 +67,11 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const bundleDir = join(import.meta.dirname, '..');
-  const appRoot = join(bundleDir, '..');
+  const appRoot = findAppRoot(import.meta.dirname);
   const version = (
     JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }
   ).version;
-  const staticDir = join(bundleDir, 'renderer');
+  const staticDir = join(appRoot, 'out', 'renderer');
   const backend = createBackend({
     version,
     ...checkoutResources(appRoot),
@@ -82,6 +88,12 @@ async function main(): Promise<void> {
     throw error;
   });
   console.log(`Procscope is serving at ${server.url}`);
+  if (!server.loopback) {
+    console.error(
+      `Warning: ${args.host} can be reached from other machines, over plain HTTP. The address ` +
+        'above is a password: whoever has it, or sees it on the network, can run programs as you.',
+    );
+  }
   if (args.open) openInBrowser(server.url);
 
   let stopping = false;

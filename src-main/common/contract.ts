@@ -57,9 +57,14 @@ export interface PythonStatus {
   problem: string | null;
 }
 
+/**
+ * A page of a run's log: lab.events answers at most a few thousand events at a time, so no reply
+ * outgrows what a client may have waiting. `more`: ask again from the last seq received.
+ */
 export interface RunLog {
   summary: RunSummary;
   events: LabEvent[];
+  more: boolean;
 }
 
 export interface RecordingEntry {

@@ -27,6 +27,10 @@ interface Replay {
   events: LabEvent[];
 }
 
+/** A page of lab.events: this many events, or fewer once their output text reaches the next. */
+export const LOG_PAGE_EVENTS = 5_000;
+const LOG_PAGE_TEXT_CHARS = 1_000_000;
+
 /** Opened recordings kept in memory at once; the oldest is closed beyond this. */
 const MAX_REPLAYS = 8;
 
@@ -72,21 +76,25 @@ export class LabService {
     return all.sort((a, b) => b.startedAt - a.startedAt);
   }
 
-  log(runId: string, sinceSeq?: number): RunLog {
+  /** A page of the log after `sinceSeq`: see RunLog. */
+  log(runId: string, sinceSeq = 0): RunLog {
     const replay = this.replays.get(runId);
     if (replay) {
-      const events =
-        sinceSeq === undefined ? replay.events : replay.events.filter((e) => e.seq > sinceSeq);
-      return { summary: replay.summary, events };
+      return {
+        summary: replay.summary,
+        ...logPage(replay.events, firstAfter(replay.events, sinceSeq)),
+      };
     }
     return {
       summary: this.supervisor.run(runId),
-      events: this.supervisor.events(runId, sinceSeq),
+      ...logPage(this.supervisor.events(runId, sinceSeq), 0),
     };
   }
 
   async saveRecording(runId: string, path?: string): Promise<{ path: string }> {
-    const { summary, events } = this.log(runId);
+    const replay = this.replays.get(runId);
+    const summary = replay?.summary ?? this.supervisor.run(runId);
+    const events = replay?.events ?? this.supervisor.events(runId);
     const file = path ?? (await this.defaultRecordingPath(summary));
     await writeRecording(file, summary, events, `procscope ${this.options.version}`);
     return { path: file };
@@ -160,6 +168,29 @@ export class LabService {
       .slice(0, 60);
     return join(this.recordingsDir, `${slug || 'run'}-${stamp}${RECORDING_EXTENSION}`);
   }
+}
+
+function logPage(events: readonly LabEvent[], start: number): Pick<RunLog, 'events' | 'more'> {
+  let end = start;
+  let text = 0;
+  while (end < events.length && end - start < LOG_PAGE_EVENTS && text < LOG_PAGE_TEXT_CHARS) {
+    const event = events[end] as LabEvent;
+    if (event.kind === 'output') text += event.text.length;
+    end += 1;
+  }
+  return { events: events.slice(start, end), more: end < events.length };
+}
+
+/** Index of the first event with seq > `seq` in a log sorted by seq. */
+function firstAfter(events: readonly LabEvent[], seq: number): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((events[middle] as LabEvent).seq <= seq) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function describe(error: unknown): string {

@@ -1,6 +1,7 @@
 // Browser mode: the built renderer as static files plus the contract over one WebSocket. Bound to
-// loopback by default; every socket must present the per-run token and, when a browser opened it,
-// come from our own origin — a page on another site must not be able to drive the backend.
+// loopback by default; every request must be addressed to our own address (Host), every socket
+// must present the per-run token and, when a browser opened it, come from our own origin — a page
+// on another site must not be able to drive the backend. The socket bounds are client-pool.ts's.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -8,10 +9,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { WEBSOCKET_PATH } from '../common/channels';
-import type { ServerMessage } from '../common/contract';
 import type { Backend } from '../core/backend';
+import {
+  APP_SOCKET_LIMITS,
+  ClientPool,
+  CLOSE_CODES,
+  turnAway,
+  type SocketLimits,
+} from './client-pool';
+import { ListenAddress } from './listen-address';
 import { RpcDispatcher } from './rpc';
 
 export interface WebServerOptions {
@@ -20,20 +28,19 @@ export interface WebServerOptions {
   host?: string;
   port?: number;
   token?: string;
+  limits?: SocketLimits;
 }
 
 export interface WebServer {
   url: string;
   port: number;
   token: string;
+  /** False when it listens where other machines can reach it. */
+  loopback: boolean;
+  /** WebSocket clients connected now. */
+  clients(): number;
   close(): Promise<void>;
 }
-
-/** Close code sent to a socket whose token was wrong (4000–4999 are free for applications). */
-export const UNAUTHORIZED_CLOSE_CODE = 4401;
-/** A client that cannot keep up is dropped rather than buffered without bound; it resyncs on reconnect. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -65,77 +72,82 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(18).toString('base64url');
   const dispatcher = new RpcDispatcher(options.backend.handlers);
-  const sockets = new Set<WebSocket>();
+  const pool = new ClientPool(options.limits ?? APP_SOCKET_LIMITS);
   let nextClient = 0;
-  let port = 0;
 
-  const allowedOrigins = () =>
-    new Set([`http://${host}:${port}`, `http://127.0.0.1:${port}`, `http://localhost:${port}`]);
-
-  const http = createServer((request, response) => {
-    const connectSrc = `'self' ws://127.0.0.1:${port} ws://localhost:${port}`;
-    serveStatic(options.staticDir, request, response, connectSrc).catch(() => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    });
-  });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-
-  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const origin = request.headers.origin;
-    if (url.pathname !== WEBSOCKET_PATH) return refuse(socket, 404, 'Not Found');
-    // Browsers always send Origin on WebSocket handshakes; a foreign one means another site's page.
-    if (origin !== undefined && !allowedOrigins().has(origin)) {
-      return refuse(socket, 403, 'Forbidden');
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      if (!sameToken(url.searchParams.get('token') ?? '', token)) {
-        // Completing the handshake first lets the page show *why* it was turned away.
-        send(ws, {
-          kind: 'error',
-          error: {
-            code: 'unauthorized',
-            message:
-              'This link has a wrong or missing access token. Open the address Procscope printed when it started.',
-          },
-        });
-        ws.close(UNAUTHORIZED_CLOSE_CODE, 'unauthorized');
-        return;
-      }
-      const client = { id: `ws-${++nextClient}`, transport: 'websocket' as const };
-      sockets.add(ws);
-      ws.on('message', (data, isBinary) => {
-        void dispatcher
-          .dispatchFrame(isBinary ? null : data.toString(), client)
-          .then((message) => send(ws, message));
-      });
-      ws.on('close', () => {
-        sockets.delete(ws);
-        options.backend.clientLeft(client.id);
-      });
-      ws.on('error', () => ws.terminate());
-    });
-  });
-
-  const unsubscribe = options.backend.subscribe((message) => {
-    for (const ws of sockets) send(ws, message);
-  });
-
+  // Listening first: which names we answer to depends on the address actually bound. Handlers
+  // are attached in the same turn, before any connection can be read.
+  const http = createServer();
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, host, () => resolve());
   });
-  port = (http.address() as AddressInfo).port;
-  const displayHost = host.includes(':') ? `[${host}]` : host;
+  const bound = http.address() as AddressInfo;
+  const address = new ListenAddress(host, bound.address, bound.port);
+
+  http.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!address.allowsHost(request.headers.host)) {
+      response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(misdirected(address));
+      return;
+    }
+    serveStatic(options.staticDir, request, response, address.socketSources()).catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: pool.limits.maxMessageBytes,
+    clientTracking: false,
+  });
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    pool.track(socket);
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== WEBSOCKET_PATH) return refuse(socket, 404, 'Not Found');
+    // A page reached under a foreign name (DNS rebinding) or opened by another site's page.
+    if (
+      !address.allowsHost(request.headers.host) ||
+      !address.allowsOrigin(request.headers.origin)
+    ) {
+      return refuse(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      if (!sameToken(url.searchParams.get('token') ?? '', token)) {
+        // Completing the handshake first lets the page show *why* it was turned away.
+        turnAway(ws, CLOSE_CODES.unauthorized, {
+          code: 'unauthorized',
+          message:
+            'This link has a wrong or missing access token. Open the address Procscope printed when it started.',
+        });
+        return;
+      }
+      if (!pool.admit(ws)) return;
+      const client = { id: `ws-${++nextClient}`, transport: 'websocket' as const };
+      pool.serve(ws, async (data, isBinary) => {
+        const reply = await dispatcher.dispatchFrame(isBinary ? null : data.toString(), client);
+        pool.send(ws, JSON.stringify(reply));
+      });
+      ws.on('close', () => options.backend.clientLeft(client.id));
+    });
+  });
+
+  // One serialisation per event, however many clients receive it.
+  const unsubscribe = options.backend.subscribe((message) =>
+    pool.broadcast(JSON.stringify(message)),
+  );
 
   return {
-    url: `http://${displayHost}:${port}/?token=${token}`,
-    port,
+    url: `${address.origin}/?token=${token}`,
+    port: bound.port,
     token,
+    loopback: address.loopback,
+    clients: () => pool.size,
     close: async () => {
       unsubscribe();
-      for (const ws of sockets) ws.terminate();
+      pool.closeAll();
       wss.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
@@ -143,13 +155,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-function send(ws: WebSocket, message: ServerMessage): void {
-  if (ws.readyState !== ws.OPEN) return;
-  if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-    ws.close(1013, 'client too slow');
-    return;
-  }
-  ws.send(JSON.stringify(message));
+function misdirected(address: ListenAddress): string {
+  const names = [...address.hosts].slice(0, 3).join(', ');
+  return `Procscope answers only requests addressed to ${names}. Open the address it printed when it started.\n`;
 }
 
 export function sameToken(given: string, expected: string): boolean {
@@ -159,7 +167,10 @@ export function sameToken(given: string, expected: string): boolean {
 }
 
 export function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  // Ended and then destroyed: a client that never closes its side must not keep the socket.
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+    socket.destroy(),
+  );
 }
 
 /** The built renderer, read-only, with the strict CSP; `connectSrc` names the page's socket. */

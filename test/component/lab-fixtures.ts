@@ -205,6 +205,7 @@ export function labBridge(
         lastSeq: log.events.length,
       },
       events: log.since(sinceSeq ?? 0),
+      more: false,
     }),
     'lab.start': (request) =>
       summary({ id: 'run-2', title: 'started', command: [request.file, ...(request.args ?? [])] }),

@@ -24,6 +24,32 @@ describe('LabStore', () => {
     ]);
   });
 
+  it('loads a log the backend answers in pages, asking on from the last seq of each', async () => {
+    const log = finished();
+    const bridge = labBridge(
+      { runs: [summary()], log },
+      {
+        'lab.events': ({ sinceSeq }) => {
+          const rest = log.since(sinceSeq ?? 0);
+          return {
+            summary: { ...summary(), lastSeq: log.events.length },
+            events: rest.slice(0, 3),
+            more: rest.length > 3,
+          };
+        },
+      },
+    );
+    const lab = new LabStore(bridge.asBridge());
+    await expect.poll(() => lab.events.length).toBe(log.events.length);
+    expect(lab.events.map((event) => event.seq)).toEqual(log.events.map((event) => event.seq));
+    const asked = eventCalls(bridge).map((params) => (params as { sinceSeq?: number }).sinceSeq);
+    // Pages of three: after the first, each asks from the seq that ended the one before.
+    const pageEnds = log.events
+      .map((e) => e.seq)
+      .filter((seq) => seq % 3 === 0 && seq < log.events.length);
+    expect(asked).toEqual([undefined, ...pageEnds]);
+  });
+
   it('appends pushed batches, ignores repeats and other runs, and fills a gap from the last seq', async () => {
     const full = finished();
     const log = joining();

@@ -77,6 +77,7 @@ export function lessonsBridge(
     'lab.events': ({ runId, sinceSeq }) => ({
       summary: current(runId),
       events: (logs.get(runId) ?? []).filter((event) => event.seq > (sinceSeq ?? 0)),
+      more: false,
     }),
     'lab.step': ({ runId }) => current(runId),
     'lab.stop': ({ runId }) => current(runId),

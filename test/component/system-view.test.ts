@@ -1,12 +1,13 @@
 // The System view against a fake backend: table, search, tree, virtualization, details, and the
 // confirmation dialog that must signal exactly the process it named.
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick as flush } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { ProcessRow, SignalResult } from '$common/system';
 import SystemView from '../../src-renderer/src/components/system/SystemView.svelte';
 import { ApiCallError } from '../../src-renderer/src/lib/bridge.svelte';
 import { SystemStore } from '../../src-renderer/src/lib/system.svelte';
+import { SystemViewState } from '../../src-renderer/src/lib/system-view.svelte';
 import { FakeBridge } from './fake-bridge';
 import { machine, row, snapshot, tick } from './fixtures';
 
@@ -22,8 +23,9 @@ function setup(processes: ProcessRow[], signal: SignalAnswer = () => ({ signalle
     'system.signal': () => signal(),
   });
   const system = new SystemStore(bridge.asBridge());
-  render(SystemView, { system });
-  return { bridge, system };
+  const view = new SystemViewState(system);
+  render(SystemView, { view });
+  return { bridge, system, view };
 }
 
 const grid = () => screen.getByTestId('process-grid');
@@ -83,6 +85,29 @@ describe('System view: the table', () => {
     expect(within(rowOf(5)!).queryByRole('img', { name: 'Partly hidden' })).toBeNull();
   });
 
+  it('shows a busy process that the sample caught asleep as running, and says why', async () => {
+    setup([
+      row(5, { state: 'S', cpu: 87 }),
+      row(6, { state: 'S', cpu: 12 }),
+      row(7, { state: 'R', cpu: 3 }),
+      row(8, { state: 'T', cpu: 90 }),
+    ]);
+    await expect.poll(() => bodyRows().length).toBe(4);
+    expect(rowOf(5)).toHaveTextContent('R running');
+    const busy = within(rowOf(5)!).getByText('running').closest('[role="gridcell"]');
+    expect(busy?.getAttribute('title')).toMatch(/used 87% of one core.*saw it sleeping/);
+    expect(rowOf(6)).toHaveTextContent('S sleeping');
+    expect(
+      within(rowOf(6)!).getByText('sleeping').closest('[role="gridcell"]')?.getAttribute('title'),
+    ).toMatch(/instant of the sample/);
+    // Waiting for a CPU is R too, whatever it got; and a process just stopped is stopped.
+    expect(rowOf(7)).toHaveTextContent('R running');
+    expect(rowOf(8)).toHaveTextContent('T stopped');
+    expect(screen.getByRole('button', { name: /^State/ }).getAttribute('title')).toMatch(
+      /over the last interval/,
+    );
+  });
+
   it('filters by name, pid, user and command line, and says when nothing matches', async () => {
     setup(sample());
     await expect.poll(() => bodyRows().length).toBe(4);
@@ -135,6 +160,37 @@ describe('System view: the table', () => {
     await flush();
     expect(bodyRows().length).toBeLessThan(60);
     expect(rowOf(1502)).toHaveTextContent('1.0');
+  });
+
+  it('keeps the selected row in view and focused while live re-sorting moves it', async () => {
+    // CPU falls with the pid, so the list is sorted by pid too: index i holds pid i + 2.
+    const many = Array.from({ length: 200 }, (_, i) => row(i + 2, { cpu: 200 - i }));
+    const { bridge } = setup(many);
+    await expect.poll(() => grid().getAttribute('aria-rowcount')).toBe('201');
+    // jsdom does not scroll; give the grid a scroll position that behaves like a browser's.
+    Object.defineProperty(grid(), 'scrollTop', { value: 0, writable: true, configurable: true });
+    await fireEvent.click(rowOf(12)!);
+    expect(document.activeElement).toBe(rowOf(12));
+    const offset = () =>
+      (Number(rowOf(12)!.getAttribute('aria-rowindex')) - 2) * 24 - grid().scrollTop;
+    expect(offset()).toBe(10 * 24);
+
+    // Its CPU drops to nothing: it sorts to the bottom, far outside the first screen.
+    bridge.emit('system.tick', tick(11, { upserts: [{ ...many[10]!, cpu: 0 }] }));
+    await flush();
+    await flush();
+    expect(rowOf(12)).toHaveAttribute('aria-rowindex', '201');
+    expect(offset()).toBeGreaterThanOrEqual(0);
+    expect(offset()).toBeLessThanOrEqual(600 - 24);
+    expect(document.activeElement).toBe(rowOf(12));
+
+    // Scrolling it out of view lets go: the next re-sort leaves the scroll where the user put it.
+    grid().scrollTop = 0;
+    await fireEvent.scroll(grid());
+    bridge.emit('system.tick', tick(12, { upserts: [{ ...many[10]!, cpu: 150 }] }));
+    await flush();
+    await flush();
+    expect(grid().scrollTop).toBe(0);
   });
 
   it('flashes new rows and keeps vanished rows for a moment, marked as exited', async () => {
@@ -194,10 +250,44 @@ describe('System view: the table', () => {
   });
 });
 
+describe('System view: leaving the tab and coming back', () => {
+  it('stays live, sorted and searched after it was unmounted and mounted again', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const { bridge, system, view } = setup(sample());
+    await expect.poll(() => bodyRows().length).toBe(4);
+    await fireEvent.click(screen.getByRole('button', { name: /^PID/ }));
+    expect(shownPids()).toEqual([1, 200, 300, 301]);
+
+    // The tab switch: the component goes, the app-wide state stays, ticks keep arriving.
+    cleanup();
+    bridge.emit('system.tick', tick(11, { upserts: [row(150, { name: 'late', cpu: 5 })] }));
+    render(SystemView, { view });
+    await flush();
+    expect(shownPids()).toEqual([1, 150, 200, 300, 301]);
+
+    // Live while showing again: a tick that arrives now updates the rows (the exited one
+    // lingers for its fade first).
+    bridge.emit('system.tick', tick(12, { removed: [row(300).id] }));
+    await flush();
+    expect(rowOf(300)).toHaveTextContent('exited');
+    await expect.poll(() => shownPids(), { timeout: 3000 }).toEqual([1, 150, 200, 301]);
+    expect(system.rows).toHaveLength(4);
+
+    // Sorting and searching still answer.
+    await fireEvent.click(screen.getByRole('button', { name: /^PID/ }));
+    expect(shownPids()).toEqual([301, 200, 150, 1]);
+    await fireEvent.input(screen.getByRole('searchbox'), { target: { value: 'late' } });
+    expect(shownPids()).toEqual([150]);
+    expect(screen.getByTestId('process-shown')).toHaveTextContent('1 of 4 processes');
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+});
+
 describe('System view: empty states', () => {
   it('says it is reading, then shows why the list could not be read, with a retry', async () => {
     const system = new SystemStore(new FakeBridge({}).asBridge());
-    render(SystemView, { system });
+    render(SystemView, { view: new SystemViewState(system) });
     expect(screen.getByText('Reading the process list…')).toBeInTheDocument();
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('The process list could not be read');
@@ -206,7 +296,7 @@ describe('System view: empty states', () => {
 
   it('says so when the backend is not connected', () => {
     const system = new SystemStore(new FakeBridge({}).asBridge());
-    render(SystemView, { system, connection: 'reconnecting' });
+    render(SystemView, { view: new SystemViewState(system), connection: 'reconnecting' });
     expect(screen.getByRole('heading', { name: 'Not connected' })).toBeInTheDocument();
   });
 

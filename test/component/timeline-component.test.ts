@@ -22,10 +22,10 @@ describe('Timeline', () => {
     const summary = screen.getByTestId('timeline-summary');
     expect(summary.children).toHaveLength(3);
     expect(summary).toHaveTextContent(
-      'MainProcess (pid 4100): running from 1.20 ms; script finished at 48.1 ms; ended at 1.06 s, exit code 0.',
+      'MainProcess (pid 4100): running from 1.20 ms; script finished at 48.1 ms; ended at 1.06 s, exit 0.',
     );
     expect(summary).toHaveTextContent(
-      'Process-1 (pid 4101): created at 41.3 ms; running from 43.9 ms; ended at 1.05 s, exit code 0.',
+      'Process-1 (pid 4101): created at 41.3 ms; running from 43.9 ms; ended at 1.05 s, exit 0.',
     );
     const hook = window.__procscopeTimeline;
     expect(hook?.lanes.map((lane) => lane.name)).toContain('Process-2');

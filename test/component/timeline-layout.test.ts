@@ -4,7 +4,6 @@ import type { LabEvent } from '$common/lab';
 import {
   buildLayout,
   cpuPoints,
-  describeExitCode,
   TimelineFeed,
   type TimelineLayout,
 } from '../../src-renderer/src/lib/timeline/layout';
@@ -160,17 +159,21 @@ describe('timeline layout: markers', () => {
     const [first, second] = ['Process-1', 'Process-2'].map((name) => laneByName(layout, name));
     expect(onlySpan(layout, first?.id ?? '', 'terminated').exitCode).toBe(-15);
     expect(onlySpan(layout, second?.id ?? '', 'terminated').exitCode).toBe(-9);
-    expect(onlySpan(layout, first?.id ?? '', 'terminated').label).toBe(
-      'Terminated · exit code −15 (SIGTERM)',
-    );
+    // The exit status is written at each lane's end, in the words the Lab's tree uses.
+    const ends = (lane: string) =>
+      layout.content
+        .get(lane)
+        ?.markers.filter((m) => m.kind === 'exit')
+        .map((m) => m.value);
+    expect(ends(first?.id ?? '')).toEqual(['exit −15 (SIGTERM)']);
+    expect(ends(second?.id ?? '')).toEqual(['exit −9 (SIGKILL)']);
+    expect(ends(laneByName(layout, 'MainProcess').id)).toEqual(['exit 0']);
     const signals = layout.arrows.filter((a) => a.kind === 'signal');
     const caller = laneByName(layout, 'MainThread', 4300).id;
     expect(signals.map((a) => [a.from, a.to, a.label])).toEqual([
       [caller, first?.id, 'terminate() → SIGTERM'],
       [caller, second?.id, 'kill() → SIGKILL'],
     ]);
-    expect(describeExitCode(-9)).toBe('exit code −9 (SIGKILL)');
-    expect(describeExitCode(0)).toBe('exit code 0');
   });
 
   it('turns output into ticks on the lane of the process that wrote it', () => {

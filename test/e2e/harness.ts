@@ -1,8 +1,6 @@
 // Starts the real browser-mode server (the built bundle, the real backend) and a headless
 // Chromium to drive it — the same way a user without Electron runs Procscope.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   chromium,
@@ -11,60 +9,23 @@ import {
   type ConsoleMessage,
   type Page,
 } from 'playwright-core';
+import {
+  root,
+  startServer as startServerProcess,
+  type RunningServer,
+} from '../unit/helpers/server';
 
-export const root = join(import.meta.dirname, '..', '..');
+export { root };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export interface RunningServer {
-  url: string;
-  dataDir: string;
-  origin: string;
-  token: string;
-  process: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
+export type { RunningServer };
 
-export async function startServer(extraArgs: string[] = []): Promise<RunningServer> {
-  const entry = join(root, 'out', 'main', 'server.js');
-  if (!existsSync(entry))
+/** The built bundle, as `npm run web` runs it. */
+export function startServer(extraArgs: string[] = []): Promise<RunningServer> {
+  if (!existsSync(join(root, 'out', 'main', 'server.js'))) {
     throw new Error('Build first: npm run build (out/main/server.js is missing).');
-  // A data directory of its own: tests must not read or leave settings and recordings in ~.
-  const dataDir = mkdtempSync(join(tmpdir(), 'procscope-e2e-'));
-  const child = spawn(process.execPath, [entry, '--no-open', ...extraArgs], {
-    cwd: root,
-    env: { ...process.env, PROCSCOPE_DATA_DIR: dataDir },
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving at (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  const parsed = new URL(url);
-  return {
-    url,
-    dataDir,
-    origin: parsed.origin,
-    token: parsed.searchParams.get('token') ?? '',
-    process: child,
-    output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  }
+  return startServerProcess({ from: 'bundle', args: extraArgs });
 }
 
 export async function launchBrowser(): Promise<Browser> {

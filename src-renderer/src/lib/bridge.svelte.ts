@@ -65,6 +65,8 @@ export class Bridge {
   private readonly connectedListeners = new Set<() => void>();
   private socket: WebSocket | null = null;
   private attempts = 0;
+  /** Why the backend is about to close this socket (it said so first), for the banner. */
+  private closingReason: string | null = null;
 
   constructor(private readonly target: Window = window) {
     const preload = target.procscope;
@@ -121,7 +123,9 @@ export class Bridge {
       this.state = 'refused';
       this.problem = message.error.message;
     } else {
-      console.warn('Procscope backend:', message.error.message);
+      // Sent just before the backend closes the socket (too many connections): say why while
+      // reconnecting, rather than a bare "lost the connection".
+      this.closingReason = message.error.message;
     }
   }
 
@@ -176,10 +180,12 @@ export class Bridge {
         return;
       }
       this.state = 'reconnecting';
-      this.problem =
+      const lost =
         this.role === 'viewer'
-          ? 'Lost the connection to the teacher’s Procscope. Reconnecting…'
-          : 'Lost the connection to the Procscope backend. Reconnecting…';
+          ? 'Lost the connection to the teacher’s Procscope.'
+          : 'Lost the connection to the Procscope backend.';
+      this.problem = `${this.closingReason ?? lost} Reconnecting…`;
+      this.closingReason = null;
       setTimeout(() => this.openSocket(), reconnectDelay(this.attempts++));
     };
   }

@@ -18,6 +18,14 @@ import type {
   TracerErrorEvent,
 } from '$common/lab';
 import { formatDuration } from './format';
+import {
+  exitCodeOfSignal,
+  exitText,
+  fileName,
+  isLibraryHelper,
+  processName,
+  signalName,
+} from './process-names';
 
 export type LifeState = 'new' | 'running' | 'waiting' | 'terminated';
 
@@ -112,40 +120,9 @@ export const EMPTY_VIEW: RunView = {
 
 const MAX_PROBLEMS = 100;
 
-/** POSIX numbers that Linux and macOS share; Windows reports terminate() as −15 too. */
-const SIGNAL_NAMES: Record<number, string> = {
-  1: 'SIGHUP',
-  2: 'SIGINT',
-  3: 'SIGQUIT',
-  4: 'SIGILL',
-  5: 'SIGTRAP',
-  6: 'SIGABRT',
-  8: 'SIGFPE',
-  9: 'SIGKILL',
-  11: 'SIGSEGV',
-  13: 'SIGPIPE',
-  14: 'SIGALRM',
-  15: 'SIGTERM',
-};
-
-function signalName(number: number): string | null {
-  return SIGNAL_NAMES[number] ?? null;
-}
-
-function signalNumber(name: string): number | null {
-  for (const [number, known] of Object.entries(SIGNAL_NAMES))
-    if (known === name) return Number(number);
-  return null;
-}
-
 /** "exit 0", "exit −15 (SIGTERM)", "exit 1 (NameError)", or "ended" when the status is unknown. */
 export function exitLabel(exit: ExitStatus): string {
-  if (exit.code === null) return exit.signal ? `ended by ${exit.signal}` : 'ended';
-  // A real minus sign: a hyphen next to a digit reads as a dash on a projector.
-  const code = exit.code < 0 ? `−${-exit.code}` : String(exit.code);
-  if (exit.code < 0) return `exit ${code} (${exit.signal ?? `signal ${-exit.code}`})`;
-  if (exit.code > 0 && exit.exception) return `exit ${code} (${exit.exception})`;
-  return `exit ${code}`;
+  return exitText(exit.code, exit.signal, exit.exception);
 }
 
 export interface Badge {
@@ -265,20 +242,10 @@ export function callLabel(call: string, target: string | null): string {
   return `${target ?? call.slice(0, call.lastIndexOf('.'))}.${method}()`;
 }
 
-export function fileName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-}
-
 /** "lesson.py:12" */
 export function siteLabel(at: CallSite): string {
   return `${fileName(at.file)}:${at.line}`;
 }
-
-// Processes multiprocessing starts for itself, named so a student can tell them from their own.
-const HELPERS: Array<[RegExp, string]> = [
-  [/multiprocessing\.resource_tracker/, 'resource tracker'],
-  [/multiprocessing\.forkserver/, 'forkserver'],
-];
 
 // Where an exit status came from, most trustworthy last: the child's own report is made just
 // before it exits, the OS observer may miss the code, and the parent's is what exitcode says.
@@ -656,10 +623,7 @@ export class RunProjection {
     if (rank < record.exitRank) return;
     const { signal } = status;
     let { code } = status;
-    if (code === null && signal !== null) {
-      const number = signalNumber(signal);
-      if (number !== null) code = -number;
-    }
+    if (code === null && signal !== null) code = exitCodeOfSignal(signal);
     // The OS may know that it ended but not how (reaped by its parent first): keep what we had.
     if (code === null && record.exitCode !== null) return;
     record.exitCode = code;
@@ -841,18 +805,16 @@ export class RunProjection {
   private roleOf(record: ProcRecord, rootPid: number | null): ProcessRole {
     if (record.pid !== null && record.pid === rootPid) return 'main';
     if (record.obj !== null) return 'child';
-    const command = record.command.join(' ');
-    return HELPERS.some(([pattern]) => pattern.test(command)) ? 'helper' : 'other';
+    return isLibraryHelper(record.command) ? 'helper' : 'other';
   }
 
   private nameOf(record: ProcRecord, role: ProcessRole): string {
-    if (record.name) return record.name;
-    if (role === 'main' && record.traced) return 'MainProcess';
-    const command = record.command.join(' ');
-    const helper = HELPERS.find(([pattern]) => pattern.test(command));
-    if (helper) return helper[1];
-    const program = record.command[0];
-    return program ? fileName(program) : record.pid === null ? 'process' : `pid ${record.pid}`;
+    return processName({
+      objectName: record.name,
+      tracedRoot: role === 'main' && record.traced,
+      command: record.command,
+      pid: record.pid,
+    });
   }
 
   private objectName(obj: ObjectId): string {

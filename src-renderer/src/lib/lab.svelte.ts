@@ -7,6 +7,7 @@ import type { LabEvent, RunSignal, RunSummary, StartRunRequest, StepAction } fro
 import { ApiCallError, type Bridge } from './bridge.svelte';
 import { emptyDraft, type LabDraft } from './lab-form';
 import { EMPTY_VIEW, RunProjection, type OutputLine, type RunView } from './lab-model';
+import { fetchRunLog } from './run-log';
 
 /** Output lines kept in the renderer; older ones stay in the backend's log. */
 const OUTPUT_LINES = 5000;
@@ -257,15 +258,15 @@ export class LabStore {
     this.loading = true;
     let loaded = false;
     try {
-      const log = await this.bridge.call(
-        'lab.events',
-        sinceSeq === undefined ? { runId } : { runId, sinceSeq },
-      );
-      if (runId !== this.selectedId) return;
-      this.runs = sortRuns([...this.runs.filter((run) => run.id !== runId), log.summary]);
-      this.ingest(log.events);
+      const summary = await fetchRunLog(this.bridge, runId, sinceSeq, (page) => {
+        if (runId !== this.selectedId) return false;
+        this.ingest(page.events);
+        return true;
+      });
+      if (summary === null || runId !== this.selectedId) return;
+      this.runs = sortRuns([...this.runs.filter((run) => run.id !== runId), summary]);
       // Events evicted from the backend's log leave seq gaps that no fetch can fill.
-      this.lastSeq = Math.max(this.lastSeq, log.summary.lastSeq);
+      this.lastSeq = Math.max(this.lastSeq, summary.lastSeq);
       loaded = true;
     } catch (error) {
       if (runId === this.selectedId) this.loadError = messageOf(error);

@@ -15,6 +15,7 @@ import type { Bridge } from './bridge.svelte';
 import type { LabStore } from './lab.svelte';
 import { OutputBuffer, type OutputLine, type StepPause } from './lab-model';
 import { NarrationFeed, type NarrationLine } from './narration';
+import { fetchRunLog } from './run-log';
 
 export interface LessonRun {
   runId: string;
@@ -282,9 +283,15 @@ export class LessonsStore {
     if (runId in this.measured || this.measuring.has(runId)) return;
     this.measuring.add(runId);
     try {
-      const { events } = await this.bridge.call('lab.events', { runId });
+      const events: LabEvent[] = [];
       const output = new OutputBuffer(OUTPUT_LINES);
-      for (const event of events) if (event.kind === 'output') output.add(event);
+      await fetchRunLog(this.bridge, runId, undefined, (page) => {
+        for (const event of page.events) {
+          events.push(event);
+          if (event.kind === 'output') output.add(event);
+        }
+        return true;
+      });
       this.measured = { ...this.measured, [runId]: measureRun(events, output.snapshot()) };
     } catch {
       // The run's log is gone (the backend restarted): its wall time is simply not compared.

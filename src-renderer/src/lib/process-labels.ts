@@ -42,6 +42,34 @@ export function stateExplained(state: string): string {
   return STATE_EXPLAINED[state] ?? `Kernel state “${state}”.`;
 }
 
+/**
+ * CPU over the interval (% of one core) from which a process counts as running for most of it.
+ * The kernel's state letter is a snapshot of one instant: a busy loop that happened to be between
+ * slices reads "sleeping". CPU time proves running time, so at half a core or more the interval
+ * was mostly running. The reverse cannot be proven — a process waiting for a CPU on a loaded
+ * machine is R all along and still gets little time — so a low CPU never overrides R.
+ */
+export const MOSTLY_RUNNING_CPU = 50;
+
+/** The state that describes the last interval best, and why, for the table and the details. */
+export function stateOverInterval(row: Pick<ProcessRow, 'state' | 'cpu'>): {
+  state: string;
+  note: string;
+} {
+  if ((row.state === 'S' || row.state === 'I') && row.cpu >= MOSTLY_RUNNING_CPU) {
+    return {
+      state: 'R',
+      note:
+        `Running most of the last interval: it used ${Math.round(row.cpu)}% of one core. ` +
+        `At the instant of the sample the kernel saw it ${stateWord(row.state)}.`,
+    };
+  }
+  return {
+    state: row.state,
+    note: `${stateExplained(row.state)} (The kernel's state at the instant of the sample.)`,
+  };
+}
+
 /** A category for styling; every state is also written out, so colour is never the only cue. */
 export function stateTone(state: string): 'running' | 'blocked' | 'stopped' | 'zombie' | 'quiet' {
   if (state === 'R') return 'running';

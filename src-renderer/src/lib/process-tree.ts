@@ -1,6 +1,7 @@
 // The process table's shaping: filter, sort, and the parent → children tree. Pure functions over
 // plain rows so the view can derive everything once per tick and tests can check it without a DOM.
 import type { ProcessId, ProcessRow } from '$common/system';
+import { stateOverInterval } from './process-labels';
 
 export type SortKey =
   'name' | 'pid' | 'user' | 'state' | 'cpu' | 'treeCpu' | 'memory' | 'threads' | 'nice' | 'command';
@@ -188,7 +189,8 @@ export function comparator(
       case 'user':
         return (a, b) => collator.compare(a.user, b.user);
       case 'state':
-        return (a, b) => stateRank(a.state) - stateRank(b.state);
+        return (a, b) =>
+          stateRank(stateOverInterval(a).state) - stateRank(stateOverInterval(b).state);
       case 'cpu':
         return (a, b) => a.cpu - b.cpu;
       case 'treeCpu':

@@ -1,4 +1,5 @@
 // The keyboard map, in one list, so the help overlay can never disagree with what the keys do.
+import { VIEWS } from './views';
 
 export interface Shortcut {
   keys: string;
@@ -8,7 +9,11 @@ export interface Shortcut {
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: '?', description: 'Show or hide this list', group: 'Anywhere' },
-  { keys: 'Alt+1 … Alt+5', description: 'Switch view', group: 'Anywhere' },
+  ...VIEWS.map((view, index): Shortcut => ({
+    keys: `Alt ${index + 1}`,
+    description: `Go to ${view.label}`,
+    group: 'Anywhere',
+  })),
   { keys: 'Ctrl + / Ctrl −', description: 'Larger / smaller text', group: 'Anywhere' },
   { keys: 'Ctrl 0', description: 'Reset text size', group: 'Anywhere' },
   { keys: 'Ctrl Shift P', description: 'Classroom mode on / off', group: 'Anywhere' },

@@ -1,6 +1,9 @@
 // The System view's own state: how the table is sorted, filtered and nested, what is selected,
 // which rows just appeared or vanished, and the signal being confirmed. Everything the table
 // draws is derived here once per tick; components only read it and render a visible slice.
+// It is deliberately app-wide: the app creates one next to its SystemStore and hands it to the
+// view, so leaving the System tab and coming back keeps the sort, search and selection, and no
+// derived value is ever owned by a component that has since been destroyed.
 import type { ErrorCode } from '$common/errors';
 import type { ProcessId, ProcessKey, ProcessRow } from '$common/system';
 import { ApiCallError } from './bridge.svelte';
@@ -35,8 +38,6 @@ export interface PendingSignal {
   error: { code: ErrorCode | undefined; message: string } | null;
 }
 
-const views = new WeakMap<SystemStore, SystemViewState>();
-
 export class SystemViewState {
   query = $state('');
   order = $state<SortOrder>({ key: 'cpu', direction: 'descending' });
@@ -58,7 +59,8 @@ export class SystemViewState {
   private readonly freshUntil = new Map<ProcessId, number>();
   private readonly tombUntil = new Map<ProcessId, { row: ProcessRow; until: number }>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly stopDelta: () => void;
+  // Plain, not reactive: a request handed from one view to the next mount, read once.
+  private revealPending = false;
 
   readonly allRows = $derived.by((): readonly ProcessRow[] =>
     this.tombstones.length > 0 ? [...this.system.rows, ...this.tombstones] : this.system.rows,
@@ -97,14 +99,7 @@ export class SystemViewState {
     readonly system: SystemStore,
     private readonly preferences?: Preferences,
   ) {
-    this.stopDelta = system.onDelta((delta) => this.onDelta(delta));
-  }
-
-  /** One state per store, so switching tabs keeps the sort, search and selection. */
-  static for(system: SystemStore, preferences?: Preferences): SystemViewState {
-    let view = views.get(system);
-    if (!view) views.set(system, (view = new SystemViewState(system, preferences)));
-    return view;
+    system.onDelta((delta) => this.onDelta(delta));
   }
 
   /** Per core (a process on two busy cores reads 200%) or share of the whole machine. */
@@ -115,11 +110,6 @@ export class SystemViewState {
   set cpuMode(mode: CpuMode) {
     if (this.preferences) this.preferences.setCpuMode(mode);
     else this.localCpuMode = mode;
-  }
-
-  dispose(): void {
-    this.stopDelta();
-    clearTimeout(this.timer);
   }
 
   /** CPU in the unit the user chose: % of one core, or share of the whole machine. */
@@ -142,6 +132,25 @@ export class SystemViewState {
     if (id === this.selectedId) return;
     this.selectedId = id;
     this.exitedSelection = null;
+  }
+
+  /**
+   * Selects a process and makes sure the table shows it: its ancestors expand in the tree, and a
+   * search that hides it is cleared. The next table to mount (or the one showing) scrolls to it.
+   */
+  reveal(id: ProcessId): void {
+    if (this.treeMode)
+      for (const ancestor of this.ancestors(id)) this.setExpanded(ancestor.id, true);
+    if (this.query && !this.display.some((line) => line.row.id === id)) this.query = '';
+    this.select(id);
+    this.revealPending = true;
+  }
+
+  /** True once after reveal(): the table that shows it should scroll to and focus the row. */
+  takeRevealRequest(): boolean {
+    const pending = this.revealPending;
+    this.revealPending = false;
+    return pending;
   }
 
   setExpanded(id: ProcessId, expanded: boolean): void {

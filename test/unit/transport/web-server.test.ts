@@ -5,11 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../../src-main/common/contract';
-import {
-  startWebServer,
-  UNAUTHORIZED_CLOSE_CODE,
-  type WebServer,
-} from '../../../src-main/transport/web-server';
+import { CLOSE_CODES } from '../../../src-main/transport/client-pool';
+import { startWebServer, type WebServer } from '../../../src-main/transport/web-server';
 import { FakeBackend, tick } from './fake-backend';
 
 let server: WebServer;
@@ -115,7 +112,7 @@ describe('browser-mode web server', () => {
       kind: 'error',
       error: { code: 'unauthorized' },
     });
-    expect(await connection.closed).toBe(UNAUTHORIZED_CLOSE_CODE);
+    expect(await connection.closed).toBe(CLOSE_CODES.unauthorized);
   });
 
   it('rejects sockets opened by a page from another origin', async () => {

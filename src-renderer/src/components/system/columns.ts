@@ -39,7 +39,9 @@ export function columns(treeMode: boolean, cpuMode: CpuMode): Column[] {
     {
       key: 'state',
       label: 'State',
-      title: 'Kernel scheduling state',
+      title:
+        'State over the last interval: running if it used at least half a core, ' +
+        "otherwise the kernel's state at the instant of the sample",
       align: 'start',
       // In the tree the name needs the room; the letter stays, the word moves to the tooltip.
       ...fixed(treeMode ? 52 : 100),

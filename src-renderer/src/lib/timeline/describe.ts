@@ -109,14 +109,12 @@ export function summarize(layout: TimelineLayout): string[] {
       else parts.push(layout.ended ? 'never started' : 'not started yet');
       const exiting = phase('exiting');
       if (exiting) parts.push(`script finished at ${formatMicros(exiting.start)}`);
-      if (terminated)
-        parts.push(
-          `ended at ${formatMicros(terminated.start)}, ${terminated.label.replace(/^Terminated · /, '')}`,
-        );
-      else if (running) parts.push(layout.ended ? 'end not seen' : 'still running');
-      const exceptions = (layout.content.get(lane.id)?.markers ?? []).filter(
-        (m) => m.kind === 'exception',
-      );
+      const markers = layout.content.get(lane.id)?.markers ?? [];
+      if (terminated) {
+        const status = markers.find((m) => m.kind === 'exit')?.value ?? 'ended';
+        parts.push(`ended at ${formatMicros(terminated.start)}, ${status}`);
+      } else if (running) parts.push(layout.ended ? 'end not seen' : 'still running');
+      const exceptions = markers.filter((m) => m.kind === 'exception');
       for (const exception of exceptions) parts.push(`raised ${exception.label}`);
       return `${laneName(layout, lane.id)}: ${parts.join('; ')}.`;
     });

@@ -12,6 +12,8 @@ export interface ProcFacts {
   firstSeen: number;
   mainTid: number | null;
   role: 'main' | 'forked' | 'spawned' | null;
+  /** When its tracer said hello: for the main process, the moment its script begins. */
+  attached: number | null;
   python: string | null;
   exited: { t: number; code: number | null } | null;
   scriptEnd: number | null;
@@ -34,6 +36,8 @@ export interface ProcObjFacts {
   daemon: boolean;
   childExit: { t: number; code: number } | null;
   parentExit: { t: number; code: number } | null;
+  /** The exception type that ended the target, if one did. */
+  exception: string | null;
 }
 
 export interface ThreadObjFacts {
@@ -115,6 +119,8 @@ export interface Facts {
   placements: readonly Placement[];
   procCpu: ReadonlyMap<number, CpuSeries>;
   threadCpu: ReadonlyMap<number, ReadonlyMap<number, CpuSeries>>;
+  cores: readonly CpuSeries[];
+  totalCpu: CpuSeries;
   rootPid: number | null;
   end: number;
   ended: boolean;

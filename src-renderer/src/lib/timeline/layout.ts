@@ -19,10 +19,10 @@ import type {
   ThreadObjFacts,
   WaitFacts,
 } from './facts';
-import { lines, SIGNAL_NUMBERS, where } from './names';
+import { lines, shortName, SIGNAL_NUMBERS, where } from './names';
 import { Projection } from './projection';
 
-export { describeExitCode, objectLaneId, processLaneId, threadLaneId } from './names';
+export { objectLaneId, processLaneId, threadLaneId } from './names';
 
 export type LaneKind = 'process' | 'thread';
 
@@ -34,6 +34,8 @@ export interface TimelineLane {
   name: string;
   /** Null for a Process object that was created but never started: no OS process exists. */
   pid: number | null;
+  /** Process lanes: the parent pid the OS reports (what os.getppid() prints), where known. */
+  ppid: number | null;
   tid: number | null;
   /** The lane of the parent process (for a process) or of the owning process (for a thread). */
   parent: string | null;
@@ -81,6 +83,11 @@ export interface TimelineMarker {
   t: number;
   label: string;
   detail: string;
+  /**
+   * What the class should read right there on the lane, beside the marker: the call a start()
+   * makes in the child ("example('Hi')"), the exit status at a lane's end ("exit −15 (SIGTERM)").
+   */
+  value?: string;
   /** is_alive()'s answer. */
   alive?: boolean;
   exitCode?: number | null;
@@ -97,6 +104,8 @@ export interface TimelineArrow {
   t0: number;
   t1: number;
   label: string;
+  /** Messages: repr of what was sent, as the tracer reported it. */
+  value?: string;
 }
 
 /** One CPU sample: the average over [start, end], in percent of one core. */
@@ -125,6 +134,8 @@ export interface LaneContent {
   spans: TimelineSpan[];
   markers: TimelineMarker[];
   cpu: CpuSeries;
+  /** Messages sent from this lane that say what they carried, by send time. */
+  sends: TimelineArrow[];
 }
 
 export interface TimelineLayout {
@@ -140,6 +151,13 @@ export interface TimelineLayout {
   /** run.ended was seen: open spans stop at `end` instead of following the present. */
   ended: boolean;
   events: number;
+  /** Per logical core of the machine, percent busy (the whole machine, not only this run). */
+  cores: CpuSeries[];
+  /** The run's processes together, percent of one core: two busy processes read ~200. */
+  totalCpu: CpuSeries;
+  /** When the main script began (its interpreter said hello) and ended; null if not seen. */
+  scriptStart: number | null;
+  scriptEnd: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,6 +179,8 @@ export class TimelineBuilder {
   private placements: Placement[] = [];
   private procCpu = new Map<number, CpuSeries>();
   private threadCpu = new Map<number, Map<number, CpuSeries>>();
+  private cores: CpuSeries[] = [];
+  private totalCpu: CpuSeries = [];
   private rootPid: number | null = null;
   private end = 0;
   private ended = false;
@@ -186,6 +206,7 @@ export class TimelineBuilder {
         firstSeen: t,
         mainTid: null,
         role: null,
+        attached: null,
         python: null,
         exited: null,
         scriptEnd: null,
@@ -214,6 +235,7 @@ export class TimelineBuilder {
         daemon: false,
         childExit: null,
         parentExit: null,
+        exception: null,
       };
       this.procObjs.set(id, facts);
     }
@@ -288,6 +310,7 @@ export class TimelineBuilder {
         proc.python = located.python;
         proc.command ??= located.argv;
         proc.mainTid = located.tid ?? null;
+        proc.attached = located.t;
         if (located.role === 'main') this.rootPid = located.pid;
         else this.rootPid ??= located.pid;
         break;
@@ -344,18 +367,27 @@ export class TimelineBuilder {
       }
       case 'mp.started': {
         const obj = this.procObj(event.proc, event.name);
+        // The name as of start() is the process's name (Pool renames its workers before).
+        obj.name = event.name;
         obj.started = event.t;
         obj.startedBy = { pid: event.pid, tid: event.tid };
         obj.childPid = event.childPid;
         obj.daemon = event.daemon;
         obj.method = event.method;
         obj.creatorPid ??= event.pid;
+        // What the child will run, with its arguments (mp.created came first from this
+        // process); not the library's own targets, whose arguments are its plumbing.
+        const call =
+          obj.target && !LIBRARY_TARGET.test(obj.target)
+            ? `${shortName(obj.target)}${callArguments(obj.args)}`
+            : '';
         this.mark(
           event,
           {
             kind: 'start',
             label: `start() → pid ${event.childPid}`,
-            detail: lines(`${event.method} start method`, where(event.at)),
+            detail: lines(call && `runs ${call}`, `${event.method} start method`, where(event.at)),
+            ...(call ? { value: call } : {}),
           },
           {
             obj: { type: 'process', id: event.proc },
@@ -363,10 +395,13 @@ export class TimelineBuilder {
         );
         break;
       }
-      case 'mp.running':
-        this.procObj(event.proc, event.name).childPid ??= event.pid;
+      case 'mp.running': {
+        const obj = this.procObj(event.proc, event.name);
+        obj.childPid ??= event.pid;
+        obj.name ||= event.name;
         proc.obj = event.proc;
         break;
+      }
       case 'mp.is_alive':
         this.mark(
           event,
@@ -443,6 +478,7 @@ export class TimelineBuilder {
         break;
       }
       case 'mp.exception':
+        this.procObj(event.proc, '').exception ??= event.type;
         this.mark(
           event,
           {
@@ -627,6 +663,13 @@ export class TimelineBuilder {
 
   private sample(event: LabEventOf<'cpu.sample'>): void {
     const start = Math.max(0, event.t - event.intervalMs * 1000);
+    event.cores?.forEach((busy, core) => (this.cores[core] ??= []).push(start, event.t, busy));
+    // A sample without processes measured none (the first tick has no rate yet): not zero.
+    if (event.procs.length > 0) {
+      let total = 0;
+      for (const sample of event.procs) total += sample.cpu;
+      this.totalCpu.push(start, event.t, total);
+    }
     for (const sample of event.procs) {
       appendSample(this.procCpu, sample.pid, start, event.t, sample.cpu);
       let threads = this.threadCpu.get(sample.pid);
@@ -651,12 +694,25 @@ export class TimelineBuilder {
       placements: this.placements,
       procCpu: this.procCpu,
       threadCpu: this.threadCpu,
+      cores: this.cores,
+      totalCpu: this.totalCpu,
       rootPid: this.rootPid,
       end: this.end,
       ended: this.ended,
       count: this.count,
     }).run();
   }
+}
+
+const LIBRARY_TARGET = /^(multiprocessing|concurrent|threading)\./;
+
+/**
+ * The argument list as the call is written: the tracer reports repr(args), and a one-element
+ * tuple's repr has a trailing comma ("('Hi',)") that example('Hi') does not.
+ */
+export function callArguments(args: string): string {
+  if (!args.startsWith('(')) return args ? `(${args})` : '()';
+  return args.endsWith(',)') ? `${args.slice(0, -2)})` : args;
 }
 
 function appendSample(

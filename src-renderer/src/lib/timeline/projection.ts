@@ -15,9 +15,8 @@ import type {
   TimelineMarker,
   TimelineSpan,
 } from './layout';
+import { exitText, processName } from '../process-names';
 import {
-  basename,
-  describeExitCode,
   lines,
   min,
   objectLaneId,
@@ -80,6 +79,7 @@ export class Projection {
     for (const content of this.content.values()) {
       sortBy(content.spans, (span) => span.start);
       sortBy(content.markers, (marker) => marker.t);
+      sortBy(content.sends, (arrow) => arrow.t0);
     }
     return {
       lanes: this.lanes,
@@ -91,12 +91,25 @@ export class Projection {
       end: this.f.end,
       ended: this.f.ended,
       events: this.f.count,
+      cores: this.f.cores as CpuSeries[],
+      totalCpu: this.f.totalCpu,
+      ...this.script(),
+    };
+  }
+
+  /** The main script's span: from its tracer's hello (or the root's first sign) to its end. */
+  private script(): { scriptStart: number | null; scriptEnd: number | null } {
+    const root = this.f.rootPid === null ? undefined : this.f.procs.get(this.f.rootPid);
+    return {
+      scriptStart: root ? (root.attached ?? root.firstSeen) : null,
+      scriptEnd: root?.scriptEnd ?? null,
     };
   }
 
   private slot(lane: string): LaneContent {
     let content = this.content.get(lane);
-    if (!content) this.content.set(lane, (content = { spans: [], markers: [], cpu: [] }));
+    if (!content)
+      this.content.set(lane, (content = { spans: [], markers: [], cpu: [], sends: [] }));
     return content;
   }
 
@@ -119,25 +132,25 @@ export class Projection {
     for (const obj of procObjs.values()) {
       const pid = obj.childPid;
       const facts = pid === null ? null : (procs.get(pid) ?? null);
-      const node = this.node(
-        objectLaneId(obj.id),
-        obj.name || `Process (pid ${pid})`,
+      const name = processName({
+        objectName: obj.name || null,
+        tracedRoot: false,
+        command: facts?.command ?? [],
         pid,
-        facts,
-        obj,
-      );
+      });
+      const node = this.node(objectLaneId(obj.id), name, pid, facts, obj);
       this.byObj.set(obj.id, node);
       if (pid !== null && claimed.get(pid) === obj) this.byPid.set(pid, node);
       nodes.push(node);
     }
     for (const facts of procs.values()) {
       if (claimed.has(facts.pid)) continue;
-      const name =
-        facts.pid === rootPid && facts.role === 'main'
-          ? 'MainProcess'
-          : facts.command?.[0]
-            ? basename(facts.command[0])
-            : `pid ${facts.pid}`;
+      const name = processName({
+        objectName: null,
+        tracedRoot: facts.pid === rootPid && facts.role === 'main',
+        command: facts.command ?? [],
+        pid: facts.pid,
+      });
       const node = this.node(processLaneId(facts.pid), name, facts.pid, facts, null);
       this.byPid.set(facts.pid, node);
       nodes.push(node);
@@ -177,6 +190,7 @@ export class Projection {
         kind: 'process',
         name,
         pid,
+        ppid: facts?.ppid ?? null,
         tid: null,
         parent: null,
         depth: 0,
@@ -207,6 +221,7 @@ export class Projection {
         kind: 'thread',
         name,
         pid,
+        ppid: null,
         tid,
         parent: node.lane.id,
         depth: 0,
@@ -297,13 +312,14 @@ export class Projection {
           'The main module has finished. Before the process can end, the interpreter joins the non-daemon child processes and threads that are still running.',
       });
     if (exitT === null) return;
+    const status = exitText(code, null, obj?.exception ?? null);
     this.addSpan({
       lane: lane.id,
       kind: 'terminated',
       start: exitT,
       end: null,
-      label: `Terminated · ${describeExitCode(code)}`,
-      detail: 'The process has ended; its Process object remembers the exit code.',
+      label: 'Terminated',
+      detail: `The process has ended (${status}); its Process object remembers the exit code.`,
       exitCode: code,
     });
     this.slot(lane.id).markers.push(
@@ -311,8 +327,9 @@ export class Projection {
         lane: lane.id,
         kind: 'exit',
         t: exitT,
-        label: describeExitCode(code),
+        label: status,
         detail: `${name} ended after running ${formatMicros(exitT - started)}`,
+        value: status,
         exitCode: code,
       }),
     );
@@ -415,7 +432,7 @@ export class Projection {
           : wait.ended === false
             ? 'returned because of the timeout; the target is still running'
             : wait.what === 'process'
-              ? `${name} had ended: ${describeExitCode(wait.exitCode)}`
+              ? `${name} had ended: ${exitText(wait.exitCode)}`
               : `${name} had ended`;
       this.addSpan({
         lane: this.threadLane(wait.pid, wait.tid),
@@ -464,14 +481,17 @@ export class Projection {
       const send = receive.msg === null ? undefined : this.f.sends.get(receive.msg);
       if (!send) continue;
       const queue = send.kind === 'ipc.put';
-      this.arrows.push({
+      const arrow: TimelineArrow = {
         kind: 'ipc',
         from: this.threadLane(send.pid, send.tid ?? null),
         to: this.threadLane(receive.pid, receive.tid ?? null),
         t0: send.t,
         t1: receive.t,
         label: queue ? 'Queue put → get' : 'Pipe send → recv',
-      });
+        ...(send.value === undefined ? {} : { value: send.value }),
+      };
+      this.arrows.push(arrow);
+      if (arrow.value !== undefined) this.slot(arrow.from).sends.push(arrow);
     }
   }
 
