@@ -58,7 +58,10 @@ export class ListenAddress {
 
   /** CSP connect-src: the page's own socket under every name it may have been loaded by. */
   socketSources(): string {
-    return ["'self'", ...[...this.hosts].map((host) => `ws://${host}`)].join(' ');
+    // CSP has no syntax for an IPv6 literal (Chromium logs it as an invalid source): a page
+    // loaded under one is covered by 'self', which matches its own ws:// origin.
+    const named = [...this.hosts].filter((host) => !host.startsWith('['));
+    return ["'self'", ...named.map((host) => `ws://${host}`)].join(' ');
   }
 }
 
