@@ -3,18 +3,11 @@
 // runs lesson 6 in step mode and steps through it; the student's page follows — same run, same
 // pauses, same Story — cannot do anything to it, survives a dropped connection, and says so
 // plainly when the teacher stops sharing.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methods, type MethodName } from '../../src-main/common/contract';
 import type { Browser } from 'playwright-core';
-import {
-  cspViolations,
-  expectConsoleMessage,
-  launchBrowser,
-  openPage,
-  startServer,
-  type RunningServer,
-} from './harness';
+import { cspViolations, launchBrowser, openPage, startServer, type RunningServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -95,21 +88,19 @@ describe('class share', () => {
 
     const viewer = await openPage(browser, url);
     const viewerContext: BrowserContext = viewer.context();
-    // Keep hold of the page's sockets, to drop one as a Wi-Fi drop would.
-    await viewerContext.addInitScript(() => {
-      const sockets: WebSocket[] = [];
-      window.__procscopeSockets = sockets;
-      const Native = window.WebSocket;
-      window.WebSocket = class extends Native {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          super(url, protocols);
-          sockets.push(this);
-        }
-      };
+    // The page's sockets pass through a switch, to drop them as a Wi-Fi drop would: while
+    // "offline" every attempt to reconnect is closed at once.
+    let online = true;
+    const sockets: WebSocketRoute[] = [];
+    await viewerContext.routeWebSocket(/\/api\?token=/, (socket) => {
+      if (!online) {
+        socket.close({ code: 4000, reason: 'offline' });
+        return;
+      }
+      socket.connectToServer();
+      sockets.push(socket);
     });
     await viewer.reload();
-    // The browser itself logs each attempt that fails while the network is down.
-    expectConsoleMessage(viewer, /WebSocket connection to .* failed/);
     await viewer.getByText('Read-only view of the teacher’s screen').waitFor();
     await expect
       .poll(() => dialog.getByTestId('share-viewers').getAttribute('data-count'))
@@ -162,8 +153,9 @@ describe('class share', () => {
       if (step === 1) {
         // The Wi-Fi drops: the student's socket closes and cannot reopen for a while. The
         // teacher steps on meanwhile; the student's page must catch up by itself.
-        await viewerContext.setOffline(true);
-        await viewer.evaluate(() => window.__procscopeSockets?.at(-1)?.close());
+        online = false;
+        for (const socket of sockets.splice(0))
+          await socket.close({ code: 4000, reason: 'offline' });
         await viewer.getByTestId('connection-banner').waitFor();
         expect(await viewer.getByTestId('connection-banner').textContent()).toContain(
           'Reconnecting',
@@ -175,7 +167,7 @@ describe('class share', () => {
         .poll(async () => (await pausedText(teacher)) !== paused, { timeout: 15_000 })
         .toBe(true);
       if (step === 1) {
-        await viewerContext.setOffline(false);
+        online = true;
         await viewer.getByTestId('connection-banner').waitFor({ state: 'detached' });
       }
     }
@@ -244,9 +236,3 @@ describe('class share', () => {
     await teacher.context().close();
   });
 });
-
-declare global {
-  interface Window {
-    __procscopeSockets?: WebSocket[];
-  }
-}
