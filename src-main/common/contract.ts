@@ -90,6 +90,10 @@ export const methods = {
   'system.watch': method<{ watching: number }>('system')(
     z.object({ ids: z.array(processIdSchema).max(64) }).strict(),
   ),
+  /** Disk I/O costs a read per process per tick, so it is read only while someone shows it. */
+  'system.watchDiskIo': method<{ diskIo: boolean }>('teacher')(
+    z.object({ enabled: z.boolean() }).strict(),
+  ),
   'system.signal': method<SignalResult>('teacher')(
     z.object({ target: processKey, action: z.enum(SIGNALS), tree: z.boolean() }).strict(),
   ),

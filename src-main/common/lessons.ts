@@ -54,6 +54,52 @@ export interface LifecycleLine {
   call: LifecycleCall;
 }
 
+/**
+ * A value a lesson's program prints that carries the lesson (a pid, an exit code, a counter), read
+ * from its output so the lesson's results show it in large type beside each variation's run.
+ */
+export interface LessonReadout {
+  /** A JavaScript regular expression, matched against every line the program printed. */
+  pattern: string;
+  /** What a matching line reads as, its named groups filled in: "exit code {code}". */
+  show: string;
+  /** Only the last matching line counts (a child's "step 5" of five). */
+  last?: boolean;
+  /** Said when no line matched, because the missing line is the point ("never cleaned up"). */
+  absent?: string;
+}
+
+/**
+ * What a run's output lines say through the readouts: one value per matching line, in the order
+ * the lines were printed (a line counts for the first readout it matches), then what is absent.
+ */
+export function readValues(readouts: readonly LessonReadout[], lines: readonly string[]): string[] {
+  const patterns = readouts.map((readout) => new RegExp(readout.pattern));
+  const found: Array<{ readout: number; value: string }> = [];
+  for (const line of lines) {
+    for (const [index, pattern] of patterns.entries()) {
+      const match = pattern.exec(line);
+      if (!match) continue;
+      const show = (readouts[index] as LessonReadout).show;
+      const value = show.replace(/\{(\w+)\}/g, (_, name: string) => match.groups?.[name] ?? '');
+      // A real minus sign: "-15" on a projector reads as a dash and a 15.
+      found.push({ readout: index, value: value.replace(/(^|[\s(:])-(?=\d)/g, '$1\u2212') });
+      break;
+    }
+  }
+  const kept = found.filter(
+    (item, at) =>
+      !readouts[item.readout]?.last ||
+      !found.slice(at + 1).some((later) => later.readout === item.readout),
+  );
+  const absent = readouts.flatMap((readout, index) =>
+    readout.absent !== undefined && !found.some((item) => item.readout === index)
+      ? [readout.absent]
+      : [],
+  );
+  return [...kept.map((item) => item.value), ...absent];
+}
+
 export interface Lesson {
   /** Stable slug: "join". */
   id: string;
@@ -74,6 +120,10 @@ export interface Lesson {
   /** A LessonVariation.id. */
   defaultVariation: string;
   lifecycleLines: LifecycleLine[];
+  /** Its program measures its own time, and that time is what the variations compare. */
+  timed: boolean;
+  /** The values of its output that carry the lesson, shown with each variation's run. */
+  readouts: LessonReadout[];
   /** Why the lesson cannot be run (a program is missing or unreadable); null when it can. */
   error: string | null;
 }

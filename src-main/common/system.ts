@@ -54,7 +54,20 @@ export interface ProcessRow extends ProcessKey {
   state: string;
   /** Percent of one core over the last interval: can exceed 100 on a multi-core machine. */
   cpu: number;
+  /** User + system CPU time used since the process started. */
+  cpuTimeMs: number;
+  /** Resident memory (RSS), as ps, top and psutil count it. */
   rssBytes: number;
+  /** Mapped address space (VIRT/VSZ); absent where the platform does not report it. */
+  virtualBytes?: number;
+  /** Resident memory shared with other processes (SHR); absent where not reported. */
+  sharedBytes?: number;
+  /**
+   * Bytes per second read from and written to storage over the last interval. Present only while
+   * a client asked for disk I/O and the OS lets Procscope see this process's counters.
+   */
+  diskReadRate?: number;
+  diskWriteRate?: number;
   threads: number;
   nice: number;
   priority: number;
@@ -102,8 +115,13 @@ export const SIGNALS = ['terminate', 'kill', 'suspend', 'resume'] as const;
 export type SignalAction = (typeof SIGNALS)[number];
 
 export interface SignalResult {
-  /** The processes that were signalled, by id. */
+  /**
+   * Exactly the processes the signal reached, by id. For a tree: every descendant found at the
+   * moment of signalling (the tree is frozen first, so none can be forked in between).
+   */
   signalled: ProcessId[];
+  /** Members of the tree that were zombies: already exited, so no signal could reach them. */
+  zombies: ProcessId[];
 }
 
 export const MIN_INTERVAL_MS = 500;

@@ -72,6 +72,9 @@ export function createBackend(options: BackendOptions): Backend {
       monitor.watch(client.id, ids);
       return { watching: ids.length };
     },
+    'system.watchDiskIo': ({ enabled }, client) => ({
+      diskIo: monitor.watchDiskIo(client.id, enabled),
+    }),
     'system.signal': ({ target, action, tree }) => monitor.signal(target, action, tree),
 
     'lab.python': () => lab.pythonStatus(),

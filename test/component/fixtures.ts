@@ -43,6 +43,7 @@ export function row(pid: number, overrides: Partial<ProcessRow> = {}): ProcessRo
     user: 'student',
     state: 'S',
     cpu: 0,
+    cpuTimeMs: 12_340,
     rssBytes: 1024 * 1024,
     threads: 1,
     nice: 0,

@@ -2,7 +2,7 @@
 // lifecycle calls carry the pid/tid of the calling process and thread, mp.running and the child's
 // own mp.exit come from the child, thread.started from the new thread itself.
 import type { PythonStatus } from '$common/contract';
-import type { LabEvent, LabEventInput, RunSummary } from '$common/lab';
+import type { CallSite, LabEvent, LabEventInput, RunSummary } from '$common/lab';
 import { FakeBridge } from './fake-bridge';
 
 export const ROOT = 4312;
@@ -30,6 +30,20 @@ export class LogBuilder {
 }
 
 const at = (line: number) => ({ file: SCRIPT, line });
+
+/** The main process held in step mode before Process-1's start(), at `where`. */
+export function pausedAtStart(log: LogBuilder, where: CallSite = at(15), code = 'p1.start()') {
+  return log.add({
+    kind: 'step.paused',
+    pid: ROOT,
+    tid: ROOT,
+    pause: 1,
+    call: 'Process.start',
+    obj: `${ROOT}:1`,
+    at: where,
+    code,
+  });
+}
 
 /** The tutorial's program up to both Process objects made, neither started. */
 export function created(log = new LogBuilder()): LogBuilder {

@@ -19,6 +19,7 @@ import {
   created,
   finished,
   joining,
+  pausedAtStart,
   summary,
 } from './lab-fixtures';
 
@@ -352,17 +353,7 @@ describe('RunProjection: threads', () => {
 
 describe('RunProjection: step mode', () => {
   it('lists who is paused where, and forgets a pause when it resumes or its process ends', () => {
-    const log = created();
-    log.add({
-      kind: 'step.paused',
-      pid: ROOT,
-      tid: ROOT,
-      pause: 1,
-      call: 'Process.start',
-      obj: `${ROOT}:1`,
-      at: { file: SCRIPT, line: 15 },
-      code: 'p1.start()',
-    });
+    const log = pausedAtStart(created());
     let view = project(log.events);
     expect(view.pauses).toMatchObject([
       { who: 'MainProcess', pid: ROOT, target: 'Process-1', code: 'p1.start()', at: { line: 15 } },

@@ -3,27 +3,15 @@ import { describe, expect, it } from 'vitest';
 import LabView from '../../src-renderer/src/components/lab/LabView.svelte';
 import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
 import { LAB_SHORTCUTS } from '../../src-renderer/src/lib/shortcuts';
-import { ROOT, SCRIPT, created, labBridge, summary } from './lab-fixtures';
-
-function pausedAtStart() {
-  const log = created();
-  log.add({
-    kind: 'step.paused',
-    pid: ROOT,
-    tid: ROOT,
-    pause: 1,
-    call: 'Process.start',
-    obj: `${ROOT}:1`,
-    at: { file: SCRIPT, line: 15 },
-    code: 'p1.start()',
-  });
-  return log;
-}
+import { ROOT, created, labBridge, pausedAtStart, summary } from './lab-fixtures';
 
 async function setup(stepMode = true) {
-  const log = pausedAtStart();
+  const log = pausedAtStart(created());
   const run = summary({ stepMode });
-  const bridge = labBridge({ runs: [run], log: stepMode ? log : created() });
+  const bridge = labBridge(
+    { runs: [run], log: stepMode ? log : created() },
+    { 'lab.stop': ({ runId }) => summary({ id: runId, state: 'stopped', stepMode }) },
+  );
   const lab = new LabStore(bridge.asBridge());
   render(LabView, { lab });
   await screen.findByTestId('process-tree');
@@ -80,6 +68,23 @@ describe('step mode', () => {
     expect(screen.queryByTestId('step-banner')).toBeNull();
     await fireEvent.keyDown(window, { key: 's' });
     expect(steps()).toEqual([]);
+  });
+
+  it('Run while a run waits at a pause stops that run first, and says so', async () => {
+    const { bridge, lab } = await setup();
+    bridge.calls.length = 0;
+    await fireEvent.input(screen.getByLabelText('Script', { exact: true }), {
+      target: { value: '/home/me/other.py' },
+    });
+    await fireEvent.keyDown(window, { key: 'Enter', ctrlKey: true });
+    await expect.poll(() => lab.selectedId).toBe('run-2');
+    const methods = bridge.calls.map(({ method }) => method);
+    expect(methods.indexOf('lab.stop')).toBeGreaterThanOrEqual(0);
+    expect(methods.indexOf('lab.stop')).toBeLessThan(methods.indexOf('lab.start'));
+    expect(bridge.calls.find(({ method }) => method === 'lab.stop')?.params).toEqual({
+      runId: 'run-1',
+    });
+    expect(lab.notice?.text).toMatch(/^Stopped “lesson.py”: it was in step mode/);
   });
 
   it('lists its keys in the one keyboard map', () => {

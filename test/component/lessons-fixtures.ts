@@ -48,10 +48,15 @@ export function programLine(file: string, text: string): number {
  * the order lessons.run is called); a run whose log ended is reported as exited.
  */
 export function lessonsBridge(
-  options: { logs?: Map<string, LabEvent[]>; python?: PythonStatus } = {},
+  options: {
+    logs?: Map<string, LabEvent[]>;
+    python?: PythonStatus;
+    /** Runs the backend already holds, as after a reload of the page. */
+    runs?: RunSummary[];
+  } = {},
 ): FakeBridge {
   const logs = options.logs ?? new Map<string, LabEvent[]>();
-  const runs = new Map<string, RunSummary>();
+  const runs = new Map<string, RunSummary>(options.runs?.map((run) => [run.id, run]));
   const current = (runId: string): RunSummary => {
     const log = logs.get(runId) ?? [];
     const ended = log.some((event) => event.kind === 'run.ended');
@@ -65,12 +70,18 @@ export function lessonsBridge(
   return new FakeBridge({
     'lessons.list': () => builtinLessons(),
     'lab.python': () => options.python ?? PYTHON_OK,
-    'lab.runs': () => [],
+    'lab.runs': () => [...runs.keys()].map(current),
     'lessons.run': ({ lessonId, variation, stepMode }) => {
       const id = `run-${runs.size + 1}`;
       runs.set(
         id,
-        summary({ id, title: `${lessonId}: ${variation}`, stepMode: stepMode ?? false }),
+        summary({
+          id,
+          title: `${lessonId}: ${variation}`,
+          stepMode: stepMode ?? false,
+          startedAt: runs.size + 1,
+          lesson: { lessonId, variation: variation ?? 'default' },
+        }),
       );
       return { ...current(id), state: 'running', exitCode: null };
     },

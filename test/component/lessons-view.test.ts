@@ -9,7 +9,7 @@ import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
 import { LessonsStore } from '../../src-renderer/src/lib/lessons.svelte';
 import { LESSONS_SHORTCUTS } from '../../src-renderer/src/lib/shortcuts';
 import { LESSONS_ROOT, lessonsBridge, programLine } from './lessons-fixtures';
-import { ROOT, created, summary } from './lab-fixtures';
+import { ROOT, created, pausedAtStart, summary } from './lab-fixtures';
 import { loadLog } from './timeline-fixtures';
 
 async function setup(options: Parameters<typeof lessonsBridge>[0] = {}, classroom = false) {
@@ -24,6 +24,15 @@ async function setup(options: Parameters<typeof lessonsBridge>[0] = {}, classroo
 }
 
 const key = (k: string) => fireEvent.keyDown(window, { key: k });
+
+/** A run of lesson 6 held at the first start(), in step mode. */
+function pausedAtFirstStart() {
+  return pausedAtStart(
+    created(),
+    { file: `${LESSONS_ROOT}/06_join.py`, line: programLine('06_join.py', 'process_1.start()') },
+    '    process_1.start()',
+  );
+}
 const heading = () => screen.getByTestId('lesson-title');
 
 async function openLesson(number: number): Promise<void> {
@@ -137,16 +146,7 @@ describe('running a lesson', () => {
 
   it('highlights the line a paused process is held at, and steps with N, Space and C', async () => {
     const line = programLine('06_join.py', 'process_1.start()');
-    const log = created().add({
-      kind: 'step.paused',
-      pid: ROOT,
-      tid: ROOT,
-      pause: 1,
-      call: 'Process.start',
-      obj: `${ROOT}:1`,
-      at: { file: `${LESSONS_ROOT}/06_join.py`, line },
-      code: '    process_1.start()',
-    });
+    const log = pausedAtFirstStart();
     const { calls } = await setup({ logs: new Map([['run-1', log.events]]) });
     await openLesson(6);
     await key('t');
@@ -161,8 +161,8 @@ describe('running a lesson', () => {
       `Paused: MainProcess at Process-1.start() (line ${line})`,
     );
     // A stepped run's wall time would measure the teacher's pauses: it is not timed.
-    expect(screen.getByTestId('wall-times')).toHaveTextContent('Step mode: this run is not timed');
-    expect(screen.queryAllByTestId('wall-time')).toEqual([]);
+    expect(screen.getByTestId('results')).toHaveTextContent('Step mode: this run is not timed');
+    expect(screen.queryAllByTestId('result')).toEqual([]);
     await key('n');
     await key(' ');
     await key('c');
@@ -204,26 +204,43 @@ describe('running a lesson', () => {
       .toEqual(['MainProcess paused', 'Process-1 paused']);
   });
 
-  it('compares the wall time of the last run of each variation', async () => {
+  it("shows each variation's last run side by side: the program's own time, end to end as small print", async () => {
     const logs = new Map<string, LabEvent[]>([
       ['run-1', loadLog('two-sleepers-no-join')],
       ['run-2', loadLog('two-sleepers-join')],
     ]);
     const { bridge } = await setup({ logs });
     await openLesson(6);
-    expect(screen.getByTestId('wall-times')).toHaveTextContent('Run the lesson to measure');
+    expect(screen.getByTestId('results')).toHaveTextContent('Run the lesson');
     await key('r');
     const row = (variation: string) =>
-      screen.getAllByTestId('wall-time').find((element) => element.dataset.variation === variation);
-    await expect.poll(() => row('no-join')?.textContent).toMatch(/48 ms\s*Wall time: 0.01 s/);
+      screen.getAllByTestId('result').find((element) => element.dataset.variation === variation);
+    // What the program measured itself (it printed 0.01 s), not the 48 ms since the run began.
+    await expect.poll(() => row('no-join')?.dataset.us).toBe('10000');
+    expect(within(row('no-join') as HTMLElement).getByTestId('headline')).toHaveTextContent(
+      /^10 ms$/,
+    );
+    expect(row('no-join')).toHaveTextContent('it printed “Wall time: 0.01 s”');
     // The run ends: its time is kept for the comparison once the next run is on screen.
-    bridge.emit('lab.run', summary({ id: 'run-1', state: 'exited', exitCode: 0 }));
+    bridge.emit(
+      'lab.run',
+      summary({
+        id: 'run-1',
+        state: 'exited',
+        exitCode: 0,
+        lesson: { lessonId: 'join', variation: 'no-join' },
+      }),
+    );
     await key('2');
     await key('r');
-    await expect.poll(() => row('join')?.textContent).toMatch(/1.05 s\s*Wall time: 1.01 s/);
-    expect(row('no-join')).toHaveTextContent('48 ms');
+    await expect.poll(() => row('join')?.dataset.us).toBe('1010000');
+    expect(row('join')).toHaveTextContent(/1\.01 s.*end to end 1\.06 s/);
+    expect(row('no-join')).toHaveTextContent(/10 ms.*end to end 1\.06 s/);
     expect(row('join')).toHaveClass('current');
     expect(row('no-join')).not.toHaveClass('current');
+    // A row brings its run back on screen.
+    await fireEvent.click(within(row('no-join') as HTMLElement).getByRole('button'));
+    await expect.poll(() => row('no-join')?.classList.contains('current')).toBe(true);
   });
 
   it('tells the run as it happens, in a polite live region', async () => {
@@ -236,6 +253,84 @@ describe('running a lesson', () => {
       .poll(() => story.textContent)
       .toContain('join() returned: Process-1 was killed by SIGTERM → exitcode −15');
     expect(story.lastElementChild).toHaveTextContent('MainProcess exited → exitcode 0');
+  });
+});
+
+describe('results that last', () => {
+  const ended = (id: string, variation: string, startedAt: number) =>
+    summary({
+      id,
+      state: 'exited',
+      exitCode: 0,
+      startedAt,
+      lesson: { lessonId: 'join', variation },
+    });
+
+  /** A fresh page: nothing in memory, two ended runs of lesson 6 in the backend's list. */
+  function reloaded() {
+    const logs = new Map<string, LabEvent[]>([
+      ['old-1', loadLog('two-sleepers-no-join')],
+      ['old-2', loadLog('two-sleepers-join')],
+    ]);
+    const bridge = lessonsBridge({
+      logs,
+      runs: [ended('old-1', 'no-join', 1000), ended('old-2', 'join', 2000)],
+    });
+    const lab = new LabStore(bridge.asBridge());
+    const lessons = new LessonsStore(bridge.asBridge(), lab);
+    render(LessonsView, { lessons, lab, classroom: true });
+    return { lab, lessons, logs };
+  }
+
+  it('come back after a reload: the runs the backend holds are filed under their variations', async () => {
+    const { lab } = reloaded();
+    // It opens where the class was: the lesson of the newest run, that run on screen.
+    await screen.findByRole('heading', { name: 'join(): waiting for children' });
+    const rows = () => screen.queryAllByTestId('result');
+    await expect.poll(() => rows().map((row) => row.dataset.us)).toEqual(['10000', '1010000']);
+    await expect.poll(() => lab.selectedId).toBe('old-2');
+    expect(rows()[1]).toHaveClass('current');
+  });
+
+  it('are compared on one Timeline, aligned where each script started', async () => {
+    const { lessons, logs } = reloaded();
+    const compare = await screen.findByRole('checkbox', { name: 'Compare on the Timeline' });
+    await fireEvent.click(compare);
+    await expect
+      .poll(() =>
+        lessons.compared.map(({ runId, label, alignAt, headline }) => ({
+          runId,
+          label,
+          alignAt,
+          headline,
+        })),
+      )
+      .toEqual([
+        { runId: 'old-1', label: 'Without join()', alignAt: 38_000, headline: '10 ms' },
+        { runId: 'old-2', label: 'With join()', alignAt: 38_000, headline: '1.01 s' },
+      ]);
+    expect(lessons.compared[0]?.events).toEqual(logs.get('old-1'));
+    // One of them can be left out, and put back.
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Compare “Without join()”' }));
+    expect(lessons.compared.map(({ runId }) => runId)).toEqual(['old-2']);
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Compare “Without join()”' }));
+    expect(lessons.compared.map(({ runId }) => runId)).toEqual(['old-1', 'old-2']);
+  });
+});
+
+describe('step mode is safe', () => {
+  it('Run while a run is paused stops the paused run first: none is left waiting unseen', async () => {
+    const log = pausedAtFirstStart();
+    const { bridge, calls } = await setup({ logs: new Map([['run-1', log.events]]) });
+    await openLesson(6);
+    await key('t');
+    await key('r');
+    await screen.findByTestId('paused-here');
+    await key('r');
+    await expect.poll(() => calls('lessons.run')).toHaveLength(2);
+    expect(calls('lab.stop')).toEqual([{ runId: 'run-1' }]);
+    const order = bridge.calls.map(({ method }) => method);
+    expect(order.lastIndexOf('lab.stop')).toBeLessThan(order.lastIndexOf('lessons.run'));
   });
 });
 
@@ -260,19 +355,20 @@ describe('classroom mode', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Next lesson' }));
     expect(heading()).toHaveTextContent('The lifecycle');
     const tabs = screen.getAllByRole('tab').map((tab) => tab.textContent);
-    expect(tabs).toEqual(['Story', 'Program', 'Output', 'About']);
-    expect(screen.getByRole('tab', { name: 'Story' })).toHaveAttribute('aria-selected', 'true');
+    expect(tabs).toEqual(['Results', 'Story', 'Program', 'Output', 'About']);
+    expect(screen.getByRole('tab', { name: 'Results' })).toHaveAttribute('aria-selected', 'true');
     await fireEvent.click(screen.getByRole('tab', { name: 'Program' }));
     expect(screen.getAllByTestId('code-line').length).toBeGreaterThan(10);
     // Stepping is about the highlighted line: the code leaves the tabs for the Timeline's side.
     await key('t');
     expect(screen.getAllByRole('tab').map((tab) => tab.textContent)).toEqual([
+      'Results',
       'Story',
       'Output',
       'About',
     ]);
     expect(screen.getAllByTestId('code-line').length).toBeGreaterThan(10);
-    expect(screen.getByRole('tab', { name: 'Story' })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tab', { name: 'Results' })).toHaveAttribute('aria-selected', 'true');
   });
 });
 

@@ -4,7 +4,7 @@
 import type { LabEvent } from '$common/lab';
 import { describe, expect, it } from 'vitest';
 import { NarrationFeed, narrate, type NarrationLine } from '../../src-renderer/src/lib/narration';
-import { CHILD_1, ROOT, SCRIPT, LogBuilder, created } from './lab-fixtures';
+import { CHILD_1, ROOT, SCRIPT, LogBuilder, created, pausedAtStart } from './lab-fixtures';
 import { loadLog } from './timeline-fixtures';
 
 const texts = (lines: NarrationLine[]) => lines.map((line) => line.text);
@@ -274,16 +274,11 @@ describe('narration corners', () => {
   });
 
   it('tells where step mode holds a process, as a step', () => {
-    const log = created(rooted()).add({
-      kind: 'step.paused',
-      pid: ROOT,
-      tid: ROOT,
-      pause: 1,
-      call: 'Process.start',
-      obj: `${ROOT}:1`,
-      at: { file: SCRIPT, line: 15 },
-      code: '    process_1.start()\n',
-    });
+    const log = pausedAtStart(
+      created(rooted()),
+      { file: SCRIPT, line: 15 },
+      '    process_1.start()\n',
+    );
     const last = narrate(log.events).at(-1);
     expect(last).toMatchObject({
       text: 'Paused: MainProcess at Process-1.start() (line 15)',

@@ -13,7 +13,10 @@ import { machine, row, snapshot, tick } from './fixtures';
 
 type SignalAnswer = () => SignalResult;
 
-function setup(processes: ProcessRow[], signal: SignalAnswer = () => ({ signalled: [] })) {
+function setup(
+  processes: ProcessRow[],
+  signal: SignalAnswer = () => ({ signalled: [], zombies: [] }),
+) {
   const bridge = new FakeBridge({
     'system.machine': () => machine,
     'system.snapshot': () => snapshot(processes),
@@ -411,7 +414,7 @@ describe('System view: selection and details', () => {
 
 describe('System view: signals', () => {
   it('names the process and signals the pid + start time captured when the dialog opened', async () => {
-    const { bridge } = setup(sample(), () => ({ signalled: [row(301).id] }));
+    const { bridge } = setup(sample(), () => ({ signalled: [row(301).id], zombies: [] }));
     await expect.poll(() => bodyRows().length).toBe(4);
     await fireEvent.click(rowOf(301)!);
     await fireEvent.keyDown(rowOf(301)!, { key: 'Delete' });
@@ -507,7 +510,10 @@ describe('System view: signals', () => {
   });
 
   it('offers the actions in a context menu, and kills a tree naming its descendants', async () => {
-    const { bridge } = setup(sample(), () => ({ signalled: [row(301).id, row(300).id] }));
+    const { bridge } = setup(sample(), () => ({
+      signalled: [row(301).id, row(300).id],
+      zombies: [],
+    }));
     await expect.poll(() => bodyRows().length).toBe(4);
     await fireEvent.contextMenu(rowOf(300)!, { clientX: 40, clientY: 60 });
     const menu = screen.getByRole('menu');

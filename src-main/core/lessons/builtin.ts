@@ -41,6 +41,17 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       },
     ],
     defaultVariation: 'main',
+    timed: false,
+    readouts: [
+      {
+        pattern: String.raw`^(?<who>[A-Z][a-z ]+): pid (?<pid>\d+), parent pid (?<ppid>\d+)$`,
+        show: '{who}: pid {pid}, parent pid {ppid}',
+      },
+      {
+        pattern: String.raw`thread '(?<name>[^']+)', native id \(tid\) (?<tid>\d+), threads in this process: (?<count>\d+)`,
+        show: 'thread {name}, tid {tid}: {count} in its process',
+      },
+    ],
   },
   {
     id: 'lifecycle',
@@ -74,6 +85,17 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       },
     ],
     defaultVariation: 'join',
+    timed: false,
+    readouts: [
+      {
+        pattern: String.raw`^(?<phase>New|Running|Terminated):\s+is_alive\(\) = (?<alive>\w+), (?<what>pid|exitcode) = (?<value>\S+)$`,
+        show: '{phase}: is_alive() {alive}, {what} {value}',
+      },
+      {
+        pattern: String.raw`is_alive\(\) was True (?<count>\d+) times`,
+        show: 'is_alive() answered True {count} times, then False',
+      },
+    ],
   },
   {
     id: 'target-arguments',
@@ -109,6 +131,13 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       },
     ],
     defaultVariation: 'hi',
+    timed: false,
+    readouts: [
+      {
+        pattern: String.raw`child (?<pid>\d+) got (?<arg>.+), split into words: (?<words>.+)$`,
+        show: 'child {pid} got {arg} → {words}',
+      },
+    ],
   },
   {
     id: 'error-in-target',
@@ -145,6 +174,18 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       },
     ],
     defaultVariation: 'error',
+    timed: false,
+    readouts: [
+      { pattern: String.raw`^(?<error>\w+Error: .+)$`, show: 'the child raised {error}' },
+      {
+        pattern: String.raw`the child ended with exitcode (?<code>-?\d+)`,
+        show: "the child's exit code: {code}",
+      },
+      {
+        pattern: String.raw`I am still running`,
+        show: 'the parent carried on after the child ended',
+      },
+    ],
   },
   {
     id: 'terminate',
@@ -183,6 +224,24 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       },
     ],
     defaultVariation: 'terminate',
+    timed: false,
+    readouts: [
+      {
+        pattern: String.raw`working, step (?<step>\d+)$`,
+        show: 'the child got to step {step}',
+        last: true,
+      },
+      {
+        pattern: String.raw`child \d+: .*cleaning up$`,
+        show: 'the child cleaned up',
+        absent: 'the child never cleaned up',
+      },
+      {
+        pattern: String.raw`the child ended with exitcode (?<code>-?\d+)`,
+        show: 'exit code {code}',
+      },
+      { pattern: String.raw`stopped by (?<signal>SIG\w+)`, show: 'stopped by {signal}' },
+    ],
   },
   {
     id: 'join',
@@ -210,6 +269,8 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       { id: 'join', label: 'With join()', program: '06_join.py', args: ['--join'] },
     ],
     defaultVariation: 'no-join',
+    timed: true,
+    readouts: [],
   },
   {
     id: 'start-twice',
@@ -245,6 +306,22 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       },
     ],
     defaultVariation: 'twice',
+    timed: false,
+    readouts: [
+      { pattern: String.raw`child (?<pid>\d+): hello$`, show: 'child {pid} ran' },
+      {
+        pattern: String.raw`first run finished with exitcode (?<code>-?\d+)`,
+        show: 'first run: exit code {code}',
+      },
+      {
+        pattern: String.raw`start\(\) again raised (?<error>.+)$`,
+        show: 'second start(): {error}',
+      },
+      {
+        pattern: String.raw`second run, with a new object, finished with exitcode (?<code>-?\d+)`,
+        show: 'second run, a new object: exit code {code}',
+      },
+    ],
   },
   {
     id: 'shared-state',
@@ -284,6 +361,25 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       },
     ],
     defaultVariation: 'threads',
+    timed: false,
+    readouts: [
+      {
+        pattern: String.raw`(?<who>thread \d+|process \d+) \(pid (?<pid>\d+)\): counter is now (?<count>\d+)`,
+        show: '{who} (pid {pid}): counter {count}',
+      },
+      {
+        pattern: String.raw`counter ends at (?<count>\d+)`,
+        show: 'main program: counter ends at {count}',
+      },
+      {
+        pattern: String.raw`got from child (?<pid>\d+): (?<text>.+) has (?<count>\d+) words`,
+        show: 'child {pid} sent back {text}: {count} words',
+      },
+      {
+        pattern: String.raw`sent (?<number>\d+), the child answered (?<answer>\d+)`,
+        show: 'sent {number}, got back {answer}',
+      },
+    ],
   },
   {
     id: 'gil',
@@ -324,6 +420,17 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       },
     ],
     defaultVariation: 'threads',
+    timed: true,
+    readouts: [
+      {
+        pattern: String.raw`sequential, one after another: Wall time: (?<time>.+)$`,
+        show: 'one after another: {time}',
+      },
+      {
+        pattern: String.raw`^(?<what>\d+ \w+) at the same time: Wall time: (?<time>.+)$`,
+        show: '{what} at the same time: {time}',
+      },
+    ],
   },
   {
     id: 'pool',
@@ -349,11 +456,18 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       { id: 'pool', label: 'multiprocessing.Pool', program: '10_pool.py', args: ['--pool'] },
       {
         id: 'executor',
-        label: 'concurrent.futures.ProcessPoolExecutor',
+        label: 'ProcessPoolExecutor (concurrent.futures)',
         program: '10_pool.py',
         args: ['--executor'],
       },
     ],
     defaultVariation: 'pool',
+    timed: true,
+    readouts: [
+      {
+        pattern: String.raw`^(?<items>\d+) items, (?<workers>\d+) worker processes (?<pids>\[.*\])$`,
+        show: '{items} items shared by {workers} workers {pids}',
+      },
+    ],
   },
 ];

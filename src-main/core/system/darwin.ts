@@ -206,6 +206,14 @@ export class DarwinSampler implements PlatformSampler {
     return row?.stat.pid === pid ? row.stat : undefined;
   }
 
+  async readChildren(pid: number): Promise<ProcessStat[]> {
+    const rows = parseDarwinStats(await this.run(PS, ['-axww', '-o', PS_STAT_COLUMNS]));
+    return rows.filter((row) => row.stat.ppid === pid).map((row) => row.stat);
+  }
+
+  /** macOS `ps` has no per-process disk I/O counters (they need proc_pid_rusage, a native call). */
+  setDiskIo(): void {}
+
   async readThreads(pid: number): Promise<RawThread[] | undefined> {
     const threads = darwinThreadsOf(
       pid,

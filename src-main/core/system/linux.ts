@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import {
   baseName,
+  monotonicEpoch,
   osMemory,
   type CoreTimes,
   type MemoryUsage,
@@ -70,6 +71,46 @@ export function parseProcStat(text: string): ProcStat | undefined {
     : undefined;
 }
 
+/** /proc/<pid>/statm in bytes: the figures ps, top and psutil show as VSZ, RSS and SHR. */
+export interface ProcStatm {
+  virtualBytes: number;
+  residentBytes: number;
+  sharedBytes: number;
+}
+
+/**
+ * statm, not stat's field 24, for resident memory: since Linux 6.2 the RSS counters are per-CPU,
+ * and stat reports their cheap approximation while statm and status sum them exactly, so stat
+ * disagrees with ps, top and psutil by up to a few hundred KB.
+ */
+export function parseStatm(text: string, pageSize: number): ProcStatm | undefined {
+  const [size, resident, shared] = text.split(' ', 3).map(Number);
+  if (size === undefined || resident === undefined || shared === undefined) return undefined;
+  if (!Number.isFinite(size) || !Number.isFinite(resident) || !Number.isFinite(shared))
+    return undefined;
+  return {
+    virtualBytes: size * pageSize,
+    residentBytes: resident * pageSize,
+    sharedBytes: shared * pageSize,
+  };
+}
+
+/** read_bytes / write_bytes of /proc/<pid>/io: what reached the storage layer, not the cache. */
+export function parseProcIo(text: string): { readBytes: number; writeBytes: number } | undefined {
+  const read = /^read_bytes: (\d+)$/m.exec(text);
+  const write = /^write_bytes: (\d+)$/m.exec(text);
+  return read && write ? { readBytes: Number(read[1]), writeBytes: Number(write[1]) } : undefined;
+}
+
+/** A children file: the pids of one task's children, space-separated. */
+export function parseChildren(text: string): number[] {
+  return text
+    .split(' ')
+    .filter((token) => token !== '' && token !== '\n')
+    .map(Number)
+    .filter((pid) => Number.isSafeInteger(pid) && pid > 0);
+}
+
 /** Per-core lines of /proc/stat (the aggregate `cpu ` line is skipped), in core order. */
 export function parseCpuLines(text: string): CoreTimes[] {
   const cores: CoreTimes[] = [];
@@ -116,9 +157,14 @@ export function parsePasswd(text: string): Map<number, string> {
   return users;
 }
 
-/** NUL-separated argv. Processes that rewrite their title may use spaces instead; both join fine. */
+/**
+ * NUL-separated argv. A process that rewrote its title (setproctitle) pads the rest of the old
+ * argv area with NULs: those trailing empty strings are padding, not arguments, as ps sees it.
+ */
 export function parseCmdline(text: string): string[] {
-  return text.split('\0').filter((arg, index, all) => arg !== '' || index < all.length - 1);
+  const argv = text.split('\0');
+  while (argv.length > 0 && argv[argv.length - 1] === '') argv.pop();
+  return argv;
 }
 
 /**
@@ -152,12 +198,18 @@ export function parseAuxv(
 
 const SCRATCH = Buffer.allocUnsafe(8192);
 
+/** Where a whole-file read gives up: far beyond any real /proc file, short of a memory problem. */
+const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
+
 /**
  * Synchronous open/read/close into one shared buffer: three syscalls and no allocation per file.
  * The async fs API costs several thread-pool round trips per file, which for a thousand tiny
- * /proc files is more CPU than the reads themselves. Callers yield between batches.
+ * /proc files is more CPU than the reads themselves. Callers yield between batches. Up to
+ * `limit` bytes: one buffer's worth for the small per-process files, whole for /proc/stat (a
+ * line per CPU plus an `intr` line with a counter per interrupt, tens of KB on a big machine,
+ * with `btime` after both) and for argv.
  */
-function readSmall(path: string): string | undefined {
+function readProc(path: string, limit = SCRATCH.length): string | undefined {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
@@ -165,14 +217,26 @@ function readSmall(path: string): string | undefined {
     return undefined;
   }
   try {
-    const length = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
-    return SCRATCH.toString('utf8', 0, length);
+    let length = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, null);
+    if (length < SCRATCH.length || limit <= SCRATCH.length)
+      return SCRATCH.toString('utf8', 0, length);
+    const chunks = [Buffer.from(SCRATCH)];
+    let total = length;
+    while ((length = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, null)) > 0) {
+      if (total + length > limit) break;
+      chunks.push(Buffer.from(SCRATCH.subarray(0, length)));
+      total += length;
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
   } catch {
     return undefined;
   } finally {
     fs.closeSync(fd);
   }
 }
+
+const readSmall = (path: string): string | undefined => readProc(path);
+const readWhole = (path: string): string | undefined => readProc(path, WHOLE_FILE_LIMIT);
 
 function tryRead<T>(read: () => T): T | undefined {
   try {
@@ -227,7 +291,7 @@ const BOOT_TIMES = new Map<string, number>();
 function bootTimeMs(proc: string): number {
   let boot = BOOT_TIMES.get(proc);
   if (boot === undefined) {
-    const seconds = parseBootTime(readSmall(`${proc}/stat`) ?? '');
+    const seconds = parseBootTime(readWhole(`${proc}/stat`) ?? '');
     boot = seconds !== undefined ? seconds * 1000 : Math.round(Date.now() - os.uptime() * 1000);
     BOOT_TIMES.set(proc, boot);
   }
@@ -239,12 +303,29 @@ interface CachedDetails {
   /** The comm the details were read under: a change means the process exec'd. */
   comm: string;
   details: ProcessDetails;
+  /** CPU ticks of the process when its argv was last read, and when (sampler clock). */
+  commandTicks: number;
+  commandReadAt: number;
 }
+
+/**
+ * A process that rewrites its argv (nginx, postgres, setproctitle) changes its command line but
+ * not its comm. It can only do so while it runs, so argv is re-read once a process has used CPU
+ * since the last read — at most this often, to keep a busy process from costing a read a tick.
+ */
+const COMMAND_RECHECK_MS = 2000;
+/**
+ * A burst shorter than a clock tick may not move the CPU counters, so every process's argv is
+ * also re-read once every this many scans, spread by pid so each scan re-reads a small slice.
+ */
+const COMMAND_SWEEP_SCANS = 30;
 
 export interface LinuxSamplerOptions {
   /** Root of the proc filesystem; tests point this at a fabricated tree. */
   procRoot?: string;
   passwdPath?: string;
+  /** Stamps each process's read; the monitor's clock by default. */
+  clock?: () => number;
 }
 
 export class LinuxSampler implements PlatformSampler {
@@ -253,10 +334,14 @@ export class LinuxSampler implements PlatformSampler {
   private readonly ticksPerSecond: number;
   private readonly bootTimeMs: number;
   private readonly users: UserNames;
+  private readonly clock: () => number;
   private details = new Map<number, CachedDetails>();
+  private diskIo = false;
+  private scans = 0;
 
   constructor(options: LinuxSamplerOptions = {}) {
     this.proc = options.procRoot ?? '/proc';
+    this.clock = options.clock ?? monotonicEpoch;
     this.users = new UserNames(options.passwdPath ?? '/etc/passwd');
     const wordBytes = ['x64', 'arm64', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el'].includes(
       process.arch,
@@ -273,23 +358,49 @@ export class LinuxSampler implements PlatformSampler {
 
   async readProcesses(): Promise<RawProcess[]> {
     const now = Date.now();
+    const sweep = this.scans++ % COMMAND_SWEEP_SCANS;
     const pids = fs.readdirSync(this.proc).filter(isPidName);
     const rows: RawProcess[] = [];
     const seen = new Map<number, CachedDetails>();
     for (let index = 0; index < pids.length; index++) {
       if (index > 0 && index % BATCH === 0) await yieldToEventLoop();
       const pid = Number(pids[index]);
-      const stat = this.readStat(`${this.proc}/${pid}`);
+      const dir = `${this.proc}/${pid}`;
+      const stat = this.readStat(dir);
       // Unreadable stat (exited since readdir, or hidepid) means no start time, hence no identity.
       if (!stat) continue;
-      const processStat = this.toProcessStat(pid, stat);
+      // Taken right after the read that gave the CPU time, so the two belong to one instant.
+      const sampledAt = this.clock();
+      const processStat = this.toProcessStat(pid, stat, sampledAt);
+      const memory = parseStatm(readSmall(`${dir}/statm`) ?? '', this.pageSize);
+      if (memory) {
+        processStat.rssBytes = memory.residentBytes;
+        processStat.virtualBytes = memory.virtualBytes;
+        processStat.sharedBytes = memory.sharedBytes;
+      }
+      if (this.diskIo) {
+        // Readable for our own processes (or as root); others' stay without figures.
+        const io = parseProcIo(readSmall(`${dir}/io`) ?? '');
+        if (io) {
+          processStat.diskReadBytes = io.readBytes;
+          processStat.diskWriteBytes = io.writeBytes;
+        }
+      }
       let cached = this.details.get(pid);
       if (!cached || cached.startTime !== processStat.startTime || cached.comm !== stat.comm) {
         cached = {
           startTime: processStat.startTime,
           comm: stat.comm,
           details: this.readDetails(pid, stat, now),
+          commandTicks: stat.cpuTicks,
+          commandReadAt: sampledAt,
         };
+      } else if (
+        pid % COMMAND_SWEEP_SCANS === sweep ||
+        (stat.cpuTicks !== cached.commandTicks &&
+          sampledAt - cached.commandReadAt >= COMMAND_RECHECK_MS)
+      ) {
+        cached = this.recheckCommand(dir, stat, cached, sampledAt);
       }
       seen.set(pid, cached);
       rows.push({ ...processStat, ...cached.details });
@@ -299,9 +410,22 @@ export class LinuxSampler implements PlatformSampler {
     return rows;
   }
 
+  setDiskIo(enabled: boolean): void {
+    this.diskIo = enabled;
+  }
+
+  async readChildren(pid: number): Promise<ProcessStat[]> {
+    const children: ProcessStat[] = [];
+    for (const child of this.readChildPids(pid)) {
+      const stat = this.readStat(`${this.proc}/${child}`);
+      if (stat) children.push(this.toProcessStat(child, stat, this.clock()));
+    }
+    return children;
+  }
+
   async readProcess(pid: number): Promise<ProcessStat | undefined> {
     const stat = this.readStat(`${this.proc}/${pid}`);
-    return stat && this.toProcessStat(pid, stat);
+    return stat && this.toProcessStat(pid, stat, this.clock());
   }
 
   async readThreads(pid: number): Promise<RawThread[] | undefined> {
@@ -328,7 +452,7 @@ export class LinuxSampler implements PlatformSampler {
   }
 
   async readCpuTimes(): Promise<CoreTimes[]> {
-    return parseCpuLines(readSmall(`${this.proc}/stat`) ?? '');
+    return parseCpuLines(readWhole(`${this.proc}/stat`) ?? '');
   }
 
   async readMemory(): Promise<MemoryUsage> {
@@ -345,18 +469,72 @@ export class LinuxSampler implements PlatformSampler {
     return text === undefined ? undefined : parseProcStat(text);
   }
 
-  private toProcessStat(pid: number, stat: ProcStat): ProcessStat {
+  private toProcessStat(pid: number, stat: ProcStat, sampledAt: number): ProcessStat {
     return {
       pid,
       ppid: stat.ppid,
       startTime: this.startTimeOf(stat),
       cpuMs: this.ticksToMs(stat.cpuTicks),
+      // stat's approximation; readProcesses replaces it with statm's exact figure.
       rssBytes: stat.rssPages * this.pageSize,
       threads: stat.threads,
       nice: stat.nice,
       priority: stat.priority,
       state: stat.state,
+      sampledAt,
     };
+  }
+
+  /**
+   * The children of every thread of `pid` (each thread has its own list: a child forked by a
+   * worker thread is that thread's). Kernels without CONFIG_PROC_CHILDREN have no such file;
+   * there, every process's parent is read instead.
+   */
+  private readChildPids(pid: number): number[] {
+    const taskDir = `${this.proc}/${pid}/task`;
+    let tids: string[];
+    try {
+      tids = fs.readdirSync(taskDir).filter(isPidName);
+    } catch {
+      return [];
+    }
+    const pids = new Set<number>();
+    for (const tid of tids) {
+      const text = readSmall(`${taskDir}/${tid}/children`);
+      if (text === undefined) {
+        if (fs.existsSync(`${taskDir}/${tid}`)) return this.childPidsByScan(pid);
+        continue;
+      }
+      for (const child of parseChildren(text)) pids.add(child);
+    }
+    return [...pids];
+  }
+
+  private childPidsByScan(pid: number): number[] {
+    const found: number[] = [];
+    for (const name of tryRead(() => fs.readdirSync(this.proc)) ?? []) {
+      if (!isPidName(name)) continue;
+      if (this.readStat(`${this.proc}/${name}`)?.ppid === pid) found.push(Number(name));
+    }
+    return found;
+  }
+
+  /** Re-reads only argv: what a process can change about itself without exec. */
+  private recheckCommand(
+    dir: string,
+    stat: ProcStat,
+    cached: CachedDetails,
+    sampledAt: number,
+  ): CachedDetails {
+    const updated = { ...cached, commandTicks: stat.cpuTicks, commandReadAt: sampledAt };
+    const cmdline = readWhole(`${dir}/cmdline`);
+    const argv = parseCmdline(cmdline ?? '');
+    // Unreadable now, or emptied by exit: keep what was read before.
+    if (argv.length === 0) return updated;
+    const command = argv.join(' ');
+    if (command === cached.details.command) return updated;
+    updated.details = { ...cached.details, name: fullName(stat.comm, argv[0]), command };
+    return updated;
   }
 
   private startTimeOf(stat: ProcStat): number {
@@ -373,7 +551,7 @@ export class LinuxSampler implements PlatformSampler {
     // Kernel threads have no argv or executable, and zombies have released both: empty is the
     // truth for them, not a failed read.
     const hollow = (stat.flags & PF_KTHREAD) !== 0 || stat.state === 'Z' || stat.state === 'X';
-    const cmdline = tryRead(() => fs.readFileSync(`${dir}/cmdline`, 'utf8'));
+    const cmdline = readWhole(`${dir}/cmdline`);
     const exe = tryRead(() => fs.readlinkSync(`${dir}/exe`));
     const argv = parseCmdline(cmdline ?? '');
     return {

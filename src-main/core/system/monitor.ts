@@ -23,7 +23,7 @@ import { CpuMeter } from './load';
 import { readMachineInfo } from './machine';
 import { createPlatformSampler } from './platform';
 import { ProcessTable } from './process-table';
-import type { PlatformSampler } from './sampler';
+import { monotonicEpoch, type PlatformSampler } from './sampler';
 import { sendSignal } from './signals';
 import { ThreadTable } from './thread-table';
 
@@ -51,8 +51,6 @@ export interface SystemMonitorOptions {
 /** Breathing room between refreshes when one overruns the interval. */
 const MIN_GAP_MS = 100;
 
-const monotonicEpoch = (): number => performance.timeOrigin + performance.now();
-
 function emptyLoad(): SystemLoad {
   return {
     cpuPerCore: [],
@@ -77,6 +75,7 @@ export class SystemMonitor {
   private readonly threadTable = new ThreadTable();
   private readonly cpuMeter = new CpuMeter();
   private readonly watches = new Map<string, Set<ProcessId>>();
+  private readonly diskIoClients = new Set<string>();
   private readonly tickListeners = new Set<(tick: SystemTick) => void>();
   private readonly lifecycleListeners = new Set<(event: LifecycleEvent) => void>();
 
@@ -129,6 +128,7 @@ export class SystemMonitor {
     this.tickListeners.clear();
     this.lifecycleListeners.clear();
     this.watches.clear();
+    this.diskIoClients.clear();
     this.sampler.dispose();
   }
 
@@ -197,15 +197,24 @@ export class SystemMonitor {
     else this.watches.set(clientId, new Set(ids));
   }
 
+  /** Reads disk I/O while at least one client shows it; returns whether it is now being read. */
+  watchDiskIo(clientId: string, enabled: boolean): boolean {
+    if (enabled) this.diskIoClients.add(clientId);
+    else this.diskIoClients.delete(clientId);
+    this.sampler.setDiskIo(this.diskIoClients.size > 0);
+    return this.diskIoClients.size > 0;
+  }
+
   unwatchClient(clientId: string): void {
     this.watches.delete(clientId);
+    if (this.diskIoClients.has(clientId)) this.watchDiskIo(clientId, false);
   }
 
   async signal(target: ProcessKey, action: SignalAction, tree: boolean): Promise<SignalResult> {
     if (!SIGNALS.includes(action)) {
       throw new ProcscopeError('invalid-params', `Unknown signal action "${String(action)}".`);
     }
-    const signalled = await sendSignal(
+    return sendSignal(
       {
         sampler: this.sampler,
         table: this.table,
@@ -217,7 +226,6 @@ export class SystemMonitor {
       action,
       tree,
     );
-    return { signalled };
   }
 
   /**

@@ -16,8 +16,10 @@ export interface TableChanges {
 
 interface Entry {
   row: ProcessRow;
-  /** Cumulative CPU at the last sample: the baseline for the next delta. */
+  /** Cumulative CPU and disk counters at the last sample: the baselines for the next deltas. */
   cpuMs: number;
+  diskReadBytes: number | undefined;
+  diskWriteBytes: number | undefined;
   sampledAt: number;
   generation: number;
 }
@@ -31,7 +33,12 @@ const roundTenth = (value: number): number => Math.round(value * 10) / 10;
 function sameFigures(a: ProcessRow, b: ProcessRow): boolean {
   return (
     a.cpu === b.cpu &&
+    a.cpuTimeMs === b.cpuTimeMs &&
     a.rssBytes === b.rssBytes &&
+    a.virtualBytes === b.virtualBytes &&
+    a.sharedBytes === b.sharedBytes &&
+    a.diskReadRate === b.diskReadRate &&
+    a.diskWriteRate === b.diskWriteRate &&
     a.threads === b.threads &&
     a.state === b.state &&
     a.ppid === b.ppid &&
@@ -55,6 +62,10 @@ export class ProcessTable {
     return this.entries.size;
   }
 
+  /**
+   * `at` is the refresh's time; a process read on its own carries its own `sampledAt`, and its
+   * CPU% is measured between its own two reads.
+   */
   update(processes: RawProcess[], at: number): TableChanges {
     const generation = ++this.generation;
     const changes: TableChanges = { upserts: [], removed: [], appeared: [], vanished: [] };
@@ -63,15 +74,28 @@ export class ProcessTable {
       const entry = this.entries.get(id);
       // A pid listed twice in one scan (a race inside the platform read) counts once.
       if (entry?.generation === generation) continue;
-      const cpu = entry ? percentOfCore(raw.cpuMs - entry.cpuMs, at - entry.sampledAt) : 0;
+      const sampledAt = raw.sampledAt ?? at;
+      const elapsed = entry ? sampledAt - entry.sampledAt : 0;
+      const cpu = entry ? percentOfCore(raw.cpuMs - entry.cpuMs, elapsed) : 0;
       const row = toRow(id, raw, cpu);
+      const readRate = ratePerSecond(raw.diskReadBytes, entry?.diskReadBytes, elapsed);
+      const writeRate = ratePerSecond(raw.diskWriteBytes, entry?.diskWriteBytes, elapsed);
+      if (readRate !== undefined) row.diskReadRate = readRate;
+      if (writeRate !== undefined) row.diskWriteRate = writeRate;
       if (!entry) {
         changes.appeared.push(row);
         changes.upserts.push(row);
       } else if (!sameFigures(entry.row, row)) {
         changes.upserts.push(row);
       }
-      this.entries.set(id, { row, cpuMs: raw.cpuMs, sampledAt: at, generation });
+      this.entries.set(id, {
+        row,
+        cpuMs: raw.cpuMs,
+        diskReadBytes: raw.diskReadBytes,
+        diskWriteBytes: raw.diskWriteBytes,
+        sampledAt,
+        generation,
+      });
     }
     for (const [id, entry] of this.entries) {
       if (entry.generation === generation) continue;
@@ -141,8 +165,18 @@ export function percentOfCore(cpuDeltaMs: number, wallDeltaMs: number): number {
   return roundTenth((cpuDeltaMs / wallDeltaMs) * 100);
 }
 
+/** Bytes per second between two cumulative counters; undefined unless both were read. */
+function ratePerSecond(
+  now: number | undefined,
+  before: number | undefined,
+  elapsedMs: number,
+): number | undefined {
+  if (now === undefined || before === undefined || elapsedMs <= 0) return undefined;
+  return Math.round((Math.max(0, now - before) * 1000) / elapsedMs);
+}
+
 function toRow(id: ProcessId, raw: RawProcess, cpu: number): ProcessRow {
-  return {
+  const row: ProcessRow = {
     id,
     pid: raw.pid,
     startTime: raw.startTime,
@@ -151,6 +185,8 @@ function toRow(id: ProcessId, raw: RawProcess, cpu: number): ProcessRow {
     user: raw.user,
     state: raw.state,
     cpu,
+    // Whole milliseconds: finer jitter (Windows' 100 ns units) is not worth an upsert.
+    cpuTimeMs: Math.round(raw.cpuMs),
     rssBytes: raw.rssBytes,
     threads: raw.threads,
     nice: raw.nice,
@@ -159,4 +195,8 @@ function toRow(id: ProcessId, raw: RawProcess, cpu: number): ProcessRow {
     exe: raw.exe,
     complete: raw.complete,
   };
+  // Left out when unknown rather than sent as null: most rows on most platforms have none.
+  if (raw.virtualBytes !== undefined) row.virtualBytes = raw.virtualBytes;
+  if (raw.sharedBytes !== undefined) row.sharedBytes = raw.sharedBytes;
+  return row;
 }

@@ -17,6 +17,23 @@ export interface ProcessStat {
   priority: number;
   /** One-letter state, '?' when the platform does not say. */
   state: string;
+  /**
+   * Epoch ms (monotonic-derived) of this process's own read, where a platform reads processes
+   * one by one. A scan of thousands of processes takes long enough that one time for all of them
+   * would skew each CPU% by where in the scan it was read. Batched platforms (one `ps`, one CIM
+   * query) leave it out: the refresh's time stands for every row.
+   */
+  sampledAt?: number;
+  /** Mapped address space (VIRT), where the platform reports it. */
+  virtualBytes?: number;
+  /** Resident pages shared with other processes (SHR: file-backed and shmem), where reported. */
+  sharedBytes?: number;
+  /**
+   * Cumulative bytes this process made the storage layer read and write, when disk I/O was asked
+   * for and the platform lets us see it (Linux: /proc/<pid>/io, own processes or root only).
+   */
+  diskReadBytes?: number;
+  diskWriteBytes?: number;
 }
 
 /** The expensive part: read once per (pid, startTime) and cached by the sampler. */
@@ -55,6 +72,15 @@ export interface MemoryUsage {
 export interface PlatformSampler {
   /** Every process that could be read. Never throws for per-process failures. */
   readProcesses(): Promise<RawProcess[]>;
+  /** Whether readProcesses should also read per-process disk I/O (costs a read per process). */
+  setDiskIo(enabled: boolean): void;
+  /**
+   * The processes whose parent is `pid` at this moment (not as of the last scan). Signalling a
+   * tree walks these. On Unix an exited parent's children are reparented at once, so it has
+   * none; Windows keeps a dead parent's pid in its children's records, so they are still listed
+   * (callers check start times, since that pid may have been reused).
+   */
+  readChildren(pid: number): Promise<ProcessStat[]>;
   /** The current record of one pid, or undefined if no process holds it (or it is unreadable). */
   readProcess(pid: number): Promise<ProcessStat | undefined>;
   /** Threads of one process, or undefined if the process is gone. */
@@ -63,6 +89,9 @@ export interface PlatformSampler {
   readMemory(): Promise<MemoryUsage>;
   dispose(): void;
 }
+
+/** Epoch ms from the monotonic clock: an NTP step of the wall clock cannot bend an interval. */
+export const monotonicEpoch = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Per-core times from libuv, which asks the kernel directly (host_processor_info on macOS,

@@ -2,17 +2,19 @@
 // belong to someone else. So every target is re-read from the OS and its start time compared
 // before anything is sent. A window remains between that check and kill(2) (no pidfd from Node),
 // but it is microseconds wide, and reuse within it needs the whole pid space to wrap around.
+// A tree is walked from the OS at signal time, frozen first (tree-signal.ts).
 
 import { ProcscopeError } from '../../common/errors';
 import {
   processId,
-  type ProcessId,
   type ProcessKey,
   type ProcessRow,
   type SignalAction,
+  type SignalResult,
 } from '../../common/system';
 import type { ProcessTable } from './process-table';
-import type { PlatformSampler } from './sampler';
+import type { PlatformSampler, ProcessStat } from './sampler';
+import { signalTree } from './tree-signal';
 
 const SIGNAL_OF: Record<SignalAction, NodeJS.Signals> = {
   terminate: 'SIGTERM',
@@ -47,19 +49,26 @@ export function signalError(error: unknown, label: string, action: SignalAction)
   return new ProcscopeError('failed', `Could not ${action} process ${label}: ${reason}`);
 }
 
-/** Re-reads the pid from the OS: undefined if it is still the same process, else why not. */
-async function staleness(
+/** Re-reads the pid from the OS: its current record if it is still the same process, else why not. */
+async function current(
   deps: SignalDeps,
   key: ProcessKey,
-): Promise<'gone' | 'reused' | undefined> {
-  const current = await deps.sampler.readProcess(key.pid);
-  if (!current) return 'gone';
-  return current.startTime === key.startTime ? undefined : 'reused';
+): Promise<ProcessStat | 'gone' | 'reused'> {
+  const now = await deps.sampler.readProcess(key.pid);
+  if (!now) return 'gone';
+  return now.startTime === key.startTime ? now : 'reused';
+}
+
+/** Why Procscope will not signal this pid at all, or undefined. Guards a tree's members too. */
+function protectedReason(deps: SignalDeps, pid: number): string | undefined {
+  // 0 and negative pids address process groups in kill(2); 1 is init, whose death panics the kernel.
+  if (!Number.isSafeInteger(pid) || pid <= 1) return `pid ${pid}, the system's own process`;
+  if (pid === deps.selfPid) return `Procscope itself (pid ${pid})`;
+  return undefined;
 }
 
 function refuseProtected(deps: SignalDeps, key: ProcessKey): void {
   if (!Number.isSafeInteger(key.pid) || key.pid <= 1) {
-    // 0 and negative pids address process groups in kill(2); 1 is init, whose death panics the kernel.
     throw new ProcscopeError(
       'invalid-params',
       `Procscope does not signal pid ${key.pid}: it is the system's own process.`,
@@ -73,12 +82,24 @@ function refuseProtected(deps: SignalDeps, key: ProcessKey): void {
   }
 }
 
+/** A zombie has exited already: kill(2) "succeeds" on it and changes nothing. Say so instead. */
+function zombieRefusal(deps: SignalDeps, label: string, stat: ProcessStat): ProcscopeError {
+  const parent = deps.table.rows().find((row) => row.pid === stat.ppid);
+  const parentLabel = parent ? `${parent.name} (pid ${parent.pid})` : `pid ${stat.ppid}`;
+  return new ProcscopeError(
+    'gone',
+    `${label} is a zombie: it has already exited, and its parent ${parentLabel} has not yet ` +
+      'collected its exit status. No signal can reach it; it disappears once the parent waits ' +
+      'for it or exits itself.',
+  );
+}
+
 export async function sendSignal(
   deps: SignalDeps,
   target: ProcessKey,
   action: SignalAction,
   tree: boolean,
-): Promise<ProcessId[]> {
+): Promise<SignalResult> {
   const targetId = processId(target);
   const label = describe(target, deps.table.recall(targetId));
   refuseProtected(deps, target);
@@ -89,50 +110,52 @@ export async function sendSignal(
     );
   }
 
-  const stale = await staleness(deps, target);
-  if (stale === 'gone') throw new ProcscopeError('gone', `Process ${label} has already exited.`);
-  if (stale === 'reused') {
+  const stat = await current(deps, target);
+  if (stat === 'gone') throw new ProcscopeError('gone', `Process ${label} has already exited.`);
+  if (stat === 'reused') {
     throw new ProcscopeError(
       'gone',
       `Process ${label} has already exited; pid ${target.pid} now belongs to another process; nothing was signalled.`,
     );
   }
+  if (stat.state === 'Z' || stat.state === 'X') throw zombieRefusal(deps, `Process ${label}`, stat);
 
-  const descendants = tree ? deps.table.descendants(targetId) : [];
-  if (descendants.some((row) => row.pid === deps.selfPid)) {
+  if (!tree) {
+    try {
+      deps.kill(target.pid, SIGNAL_OF[action]);
+    } catch (error) {
+      throw signalError(error, label, action);
+    }
+    return { signalled: [targetId], zombies: [] };
+  }
+
+  // Refused before anything is frozen when the last refresh already shows Procscope inside.
+  if (deps.table.descendants(targetId).some((row) => row.pid === deps.selfPid)) {
     throw new ProcscopeError(
       'invalid-params',
       `The process tree of ${label} includes Procscope itself; nothing was signalled.`,
     );
   }
-  // Descendants that exited or whose pid was recycled since the last refresh are left alone.
-  const checks = await Promise.all(descendants.map((row) => staleness(deps, row)));
-  const live = descendants.filter((_, index) => checks[index] === undefined);
-
-  // Killing leaves first keeps a parent from reacting to (or respawning) children mid-walk;
-  // suspending top-down freezes a parent before it can notice its children stopping.
-  const order: ProcessKey[] =
-    action === 'suspend' ? [target, ...live] : [...live.reverse(), target];
-  const signalled: ProcessId[] = [];
-  const denied: number[] = [];
-  for (const key of order) {
-    try {
-      deps.kill(key.pid, SIGNAL_OF[action]);
-      signalled.push(processId(key));
-    } catch (error) {
-      if (key === target) throw signalError(error, label, action);
-      const code = (error as NodeJS.ErrnoException | undefined)?.code;
-      // A descendant that exited since the check is simply done.
-      if (code === 'EPERM') denied.push(key.pid);
-      else if (code !== 'ESRCH') throw signalError(error, `(pid ${key.pid})`, action);
-    }
+  const reach = await signalTree(
+    {
+      sampler: deps.sampler,
+      platform: deps.platform,
+      kill: deps.kill,
+      protectedReason: (pid) => protectedReason(deps, pid),
+    },
+    stat,
+    SIGNAL_OF[action],
+    action,
+  );
+  if (!reach.signalled.includes(targetId) && reach.denied.includes(target.pid)) {
+    throw signalError(Object.assign(new Error('EPERM'), { code: 'EPERM' }), label, action);
   }
-  if (denied.length > 0) {
+  if (reach.denied.length > 0) {
     throw new ProcscopeError(
       'permission-denied',
-      `Permission denied: could not ${action} ${denied.length} process(es) in the tree of ${label} ` +
-        `(pid ${denied.join(', ')}); the other ${signalled.length} were signalled.`,
+      `Permission denied: could not ${action} ${reach.denied.length} process(es) in the tree of ${label} ` +
+        `(pid ${reach.denied.join(', ')}); the other ${reach.signalled.length} were signalled.`,
     );
   }
-  return signalled;
+  return { signalled: reach.signalled, zombies: reach.zombies };
 }

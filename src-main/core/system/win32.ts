@@ -216,6 +216,14 @@ export class Win32Sampler implements PlatformSampler {
     return row?.stat.pid === pid ? row.stat : undefined;
   }
 
+  async readChildren(pid: number): Promise<ProcessStat[]> {
+    const rows = parseWin32Stats(await this.shell.request(statScript(`ParentProcessId=${pid}`)));
+    return rows.map((row) => row.stat);
+  }
+
+  /** Not read on Windows yet: Win32_Process counts every I/O (network too), not disk alone. */
+  setDiskIo(): void {}
+
   async readThreads(pid: number): Promise<RawThread[] | undefined> {
     return parseWin32Threads(await this.shell.request(threadsScript(pid)));
   }

@@ -2,7 +2,7 @@
 // (processes, threads, pauses, problems, output). The log arrives twice over: pushed in batches
 // ('lab.events'), and fetched with 'lab.events' when a run is selected or after a reconnect or a
 // gap, from the last seq we hold. seq numbers make the two meet without duplicates.
-import type { PythonStatus, RecordingEntry } from '$common/contract';
+import type { Params, PythonStatus, RecordingEntry } from '$common/contract';
 import type { LabEvent, RunSignal, RunSummary, StartRunRequest, StepAction } from '$common/lab';
 import { ApiCallError, type Bridge } from './bridge.svelte';
 import { emptyDraft, type LabDraft } from './lab-form';
@@ -121,10 +121,7 @@ export class LabStore {
     this.starting = true;
     this.startError = null;
     try {
-      const summary = await this.bridge.call('lab.start', request);
-      this.upsert(summary);
-      this.select(summary.id);
-      return summary;
+      return await this.launch(() => this.bridge.call('lab.start', request));
     } catch (error) {
       this.startError = messageOf(error);
       return null;
@@ -133,8 +130,55 @@ export class LabStore {
     }
   }
 
+  /**
+   * Starts a lesson's variation (see lessons.run) and selects its run. Rejects when it cannot
+   * start: the Lessons screen says why in its own words.
+   */
+  startLesson(
+    params: Params<'lessons.run'>,
+    stopLive: readonly string[] = [],
+  ): Promise<RunSummary> {
+    return this.launch(() => this.bridge.call('lessons.run', params), stopLive);
+  }
+
+  /**
+   * A new run goes on screen, and a run left in step mode would wait at its pause forever, out of
+   * sight: such runs are stopped first (and so are the runs in `stopLive`), and the notice says so.
+   */
+  private async launch(
+    call: () => Promise<RunSummary>,
+    stopLive: readonly string[] = [],
+  ): Promise<RunSummary> {
+    const stranded = this.runs.filter(
+      (run) => isLive(run) && (run.stepMode || stopLive.includes(run.id)),
+    );
+    // Awaited only when there is something to stop: a start must not wait a turn for nothing.
+    if (stranded.length > 0) await Promise.all(stranded.map((run) => this.stopRun(run.id)));
+    const summary = await call();
+    this.upsert(summary);
+    this.select(summary.id);
+    const paused = stranded.filter((run) => run.stepMode);
+    if (paused.length > 0)
+      this.notice = {
+        tone: 'info',
+        text: `Stopped ${paused.map((run) => `“${run.title}”`).join(', ')}: it was in step mode, and would have waited at its pause unseen.`,
+      };
+    return summary;
+  }
+
+  /** Stops the selected run. */
   stop(): Promise<void> {
     return this.act('Stopping the run', (runId) => this.bridge.call('lab.stop', { runId }));
+  }
+
+  private async stopRun(runId: string): Promise<void> {
+    try {
+      this.upsert(await this.bridge.call('lab.stop', { runId }));
+    } catch (error) {
+      // It may have ended by itself meanwhile; anything else is worth saying.
+      if (!(error instanceof ApiCallError && error.code === 'not-found'))
+        this.notice = { tone: 'error', text: `Stopping the run failed: ${messageOf(error)}` };
+    }
   }
 
   signal(pid: number, action: RunSignal): Promise<void> {
@@ -296,6 +340,10 @@ export class LabStore {
       this.outputEvicted = this.projection.output.evicted;
     }
   }
+}
+
+export function isLive(run: RunSummary | null): boolean {
+  return run !== null && (run.state === 'running' || run.state === 'starting');
 }
 
 function sortRuns(runs: RunSummary[]): RunSummary[] {

@@ -1,74 +1,151 @@
 // The Lessons screen's state: the built-in lessons, which one is open and which "try this"
-// variation is chosen, the observations the teacher ticked, and the runs started from here.
+// variation is chosen, the observations the teacher ticked, what each variation's last run
+// measured, and which runs are compared on one Timeline.
 //
-// A lesson's run is an ordinary Lab run: the LabStore holds its events, projection and output,
-// and this store only remembers which runs belong to which lesson and variation. The Lab has
-// one selected run; the Lessons screen shows the lesson's run when it is that one, so running
-// or opening a lesson selects its run there.
-//
-// Wall times are kept per run, so the class can compare the last run of each variation (with
-// and without join()) after the Lab has moved on to the next run: the live run's comes from the
-// Lab's log, and a run that ended is read once from the backend and remembered.
+// A lesson's run is an ordinary Lab run whose summary names its lesson and variation: the
+// LabStore holds the runs (and the selected one's events, projection and output), and this store
+// files them by lesson. So a reload loses nothing: the runs come back from the backend's list,
+// and each ended run's log is read once for what it measured and for the comparison.
 import type { LabEvent, RunSummary } from '$common/lab';
-import type { Lesson, LessonProgram, LessonVariation, LifecycleCall } from '$common/lessons';
+import {
+  readValues,
+  type Lesson,
+  type LessonProgram,
+  type LessonVariation,
+  type LifecycleCall,
+} from '$common/lessons';
 import type { Bridge } from './bridge.svelte';
-import type { LabStore } from './lab.svelte';
+import { isLive, type LabStore } from './lab.svelte';
 import { OutputBuffer, type OutputLine, type StepPause } from './lab-model';
 import { NarrationFeed, type NarrationLine } from './narration';
 import { fetchRunLog } from './run-log';
 
+export { isLive } from './lab.svelte';
+
 export interface LessonRun {
-  runId: string;
+  summary: RunSummary;
   lessonId: string;
   variationId: string;
-  /** Paused at every call: its wall time measures the teacher's pace, so it is not compared. */
-  stepMode: boolean;
 }
 
 export interface RunMeasure {
-  /**
-   * µs from the start of the run to the end of the main script: the interpreter's start-up, the
-   * program, and any join() it made, but not Python's own wait for children at exit.
-   */
+  /** The program's own time: the last "Wall time: …" its main process printed, in µs. */
+  programUs: number | null;
+  /** As the program printed it: "Wall time: 15.43 ms". */
+  printed: string | null;
+  /** The speedup the program printed ("speedup: 1.9x"): parallel against one after another. */
+  speedup: number | null;
+  /** µs into the run at which the main script started (its tracer attached): runs align here. */
+  scriptStartUs: number | null;
+  /** The tracer's view: the main script's start to its end, without interpreter start-up. */
   scriptUs: number | null;
-  /** The program's own "Wall time: …" lines, as it printed them. */
-  printed: string[];
+  /** From starting the run to its end: start-up, tracing, and Python's wait for children. */
+  endToEndUs: number | null;
+  /** The values of its output that carry the lesson (Lesson.readouts). */
+  values: string[];
+  /** It stopped at step-mode pauses, so its times measure the teacher's pace. */
+  stepped: boolean;
 }
 
 export interface VariationResult {
   variation: LessonVariation;
-  /** The last run of this variation, if it has one. */
+  /** The last run of this variation that was not stepped through, if it has one. */
   runId: string | null;
   measure: RunMeasure | null;
   /** That run is the one on screen. */
   current: boolean;
+  live: boolean;
 }
 
-const WALL_TIME = /Wall time:/;
-/** Output lines read to find a finished run's "Wall time:" lines: it prints them near the end. */
+/** A run on the compare Timeline: the runs are stacked, aligned where their scripts started. */
+export interface ComparedRun {
+  runId: string;
+  label: string;
+  events: readonly LabEvent[];
+  live: boolean;
+  /** µs into the run at which its main script started. */
+  alignAt: number;
+  /** Its headline, as the results show it: "15 ms", "1.9×". */
+  headline: string | null;
+}
+
+const WALL_TIME = /Wall time:\s*([\d.]+)\s*(ms|s)\b/;
+const SPEEDUP = /speedup:\s*([\d.]+)\s*x\b/i;
+/** Output lines read from a finished run's log: a lesson prints a few dozen. */
 const OUTPUT_LINES = 5000;
+/** Logs of ended lesson runs kept (they are small): more than the backend keeps of its runs. */
+const KEPT_LOGS = 40;
 
 /** What a run measured, from its log and its output as lines. */
-export function measureRun(events: readonly LabEvent[], output: readonly OutputLine[]): RunMeasure {
+export function measureRun(
+  events: readonly LabEvent[],
+  output: readonly OutputLine[],
+  lesson: Pick<Lesson, 'readouts'> | null = null,
+): RunMeasure {
   let started: number | null = null;
+  let ended: number | null = null;
   let rootPid: number | null = null;
+  let scriptStart: number | null = null;
   let scriptEnd: number | null = null;
+  let stepped = false;
   for (const event of events) {
     if (event.kind === 'run.started') started = event.t;
-    else if (event.kind === 'tracer.attached' && event.role === 'main') rootPid = event.pid;
-    else if (event.kind === 'script.end' && event.pid === rootPid) scriptEnd = event.t;
+    else if (event.kind === 'run.ended') ended = event.t;
+    else if (event.kind === 'tracer.attached' && event.role === 'main') {
+      rootPid = event.pid;
+      scriptStart = event.t;
+    } else if (event.kind === 'script.end' && event.pid === rootPid) scriptEnd = event.t;
+    else if (event.kind === 'step.paused') stepped = true;
+  }
+  let printed: string | null = null;
+  let programUs: number | null = null;
+  let speedup: number | null = null;
+  for (const line of output) {
+    if (line.pid !== rootPid) continue;
+    const time = WALL_TIME.exec(line.text);
+    if (time) {
+      printed = `Wall time: ${time[1]} ${time[2]}`;
+      programUs = Number(time[1]) * (time[2] === 'ms' ? 1_000 : 1_000_000);
+    }
+    const faster = SPEEDUP.exec(line.text);
+    if (faster) speedup = Number(faster[1]);
   }
   return {
-    scriptUs: started === null || scriptEnd === null ? null : scriptEnd - started,
-    printed: output
-      .filter((line) => line.pid === rootPid && WALL_TIME.test(line.text))
-      .map((line) => line.text.trim()),
+    programUs,
+    printed,
+    speedup,
+    scriptStartUs: scriptStart,
+    scriptUs: scriptStart === null || scriptEnd === null ? null : scriptEnd - scriptStart,
+    endToEndUs: started === null || ended === null ? null : ended - started,
+    values: lesson
+      ? readValues(
+          lesson.readouts,
+          output.map((line) => line.text),
+        )
+      : [],
+    stepped,
   };
 }
 
 /** "48 ms", "1.01 s": to the millisecond, as a stopwatch reads — finer would be start-up noise. */
 export function formatWallTime(us: number): string {
   return us < 1_000_000 ? `${Math.round(us / 1000)} ms` : `${(us / 1_000_000).toFixed(2)} s`;
+}
+
+/** "1.9×": one decimal, as the program prints it. */
+export function formatSpeedup(speedup: number): string {
+  return `${speedup.toFixed(1)}×`;
+}
+
+/**
+ * The one figure a variation's run is compared by: the speedup it printed, else (for a lesson
+ * whose program times itself) the program's own time, else the main script's span.
+ */
+export function headlineOf(lesson: Pick<Lesson, 'timed'>, measure: RunMeasure): string | null {
+  if (measure.speedup !== null) return formatSpeedup(measure.speedup);
+  if (!lesson.timed) return null;
+  const us = measure.programUs ?? measure.scriptUs;
+  return us === null ? null : formatWallTime(us);
 }
 
 /**
@@ -78,10 +155,6 @@ export function formatWallTime(us: number): string {
 export function isProgram(path: string, file: string): boolean {
   const normal = path.replace(/\\/g, '/');
   return normal === file || normal.endsWith(`/${file}`);
-}
-
-export function isLive(run: RunSummary | null): boolean {
-  return run !== null && (run.state === 'running' || run.state === 'starting');
 }
 
 export class LessonsStore {
@@ -96,17 +169,37 @@ export class LessonsStore {
   starting = $state(false);
   runError = $state<string | null>(null);
 
-  /** Runs started from this screen, oldest first. */
-  runs = $state.raw<LessonRun[]>([]);
-
   /** The chosen variation per lesson id; absent means the lesson's default. */
   private chosen = $state<Record<string, string>>({});
   /** Ticked observations per lesson id, by index. */
   private ticked = $state<Record<string, number[]>>({});
-  /** Measures of runs that ended, read once each. */
-  private measured = $state.raw<Record<string, RunMeasure>>({});
-  private readonly measuring = new Set<string>();
+  /** Lessons whose variations are compared on one Timeline. */
+  private comparing = $state<Record<string, boolean>>({});
+  /** Per lesson, the variations taken out of the comparison. */
+  private leftOut = $state<Record<string, string[]>>({});
+  /** Logs of lesson runs that ended, read once each, and what they measured. */
+  private ended = $state.raw<Record<string, { events: readonly LabEvent[]; measure: RunMeasure }>>(
+    {},
+  );
+  private readonly reading = new Set<string>();
   private readonly feed = new NarrationFeed();
+
+  /** Every lesson run the backend still holds, oldest first (the Lab lists them newest first). */
+  readonly runs = $derived.by((): LessonRun[] =>
+    this.lab.runs
+      .flatMap((summary) =>
+        summary.lesson
+          ? [
+              {
+                summary,
+                lessonId: summary.lesson.lessonId,
+                variationId: summary.lesson.variation,
+              },
+            ]
+          : [],
+      )
+      .reverse(),
+  );
 
   readonly variation = $derived.by((): LessonVariation | null => {
     const lesson = this.lesson;
@@ -125,8 +218,7 @@ export class LessonsStore {
   readonly run = $derived.by((): RunSummary | null => {
     const selected = this.lab.selected;
     if (!selected || !this.lesson) return null;
-    const ours = this.runs.find((run) => run.runId === selected.id);
-    return ours?.lessonId === this.lesson.id ? selected : null;
+    return selected.lesson?.lessonId === this.lesson.id ? selected : null;
   });
 
   readonly live = $derived(isLive(this.run));
@@ -140,25 +232,56 @@ export class LessonsStore {
   readonly pauses = $derived.by((): StepPause[] => (this.live ? this.lab.view.pauses : []));
 
   private readonly liveMeasure = $derived.by(() =>
-    this.run ? measureRun(this.lab.events, this.lab.output) : null,
+    this.run ? measureRun(this.lab.events, this.lab.output, this.lesson) : null,
   );
 
-  /** The last timed run (not in step mode) of each variation, with what it measured. */
+  /** The last run of each variation that was not stepped through, with what it measured. */
   readonly results = $derived.by((): VariationResult[] =>
     (this.lesson?.variations ?? []).map((variation) => {
       const last = this.runs.findLast(
         (run) =>
-          run.lessonId === this.lesson?.id && run.variationId === variation.id && !run.stepMode,
+          run.lessonId === this.lesson?.id &&
+          run.variationId === variation.id &&
+          !run.summary.stepMode &&
+          !this.measureOf(run.summary.id)?.stepped,
       );
-      const runId = last?.runId ?? null;
+      const runId = last?.summary.id ?? null;
       return {
         variation,
         runId,
         measure: runId === null ? null : this.measureOf(runId),
         current: runId !== null && runId === this.run?.id,
+        live: last !== undefined && isLive(last.summary),
       };
     }),
   );
+
+  /** Whether the open lesson's variations are being compared (there must be two to compare). */
+  readonly comparable = $derived(this.results.filter((result) => result.runId).length >= 2);
+  readonly compare = $derived(
+    this.comparable && this.lesson !== null && this.comparing[this.lesson.id] === true,
+  );
+
+  /** The runs on the compare Timeline, in the order of the variations, top to bottom. */
+  readonly compared = $derived.by((): ComparedRun[] => {
+    const lesson = this.lesson;
+    if (!this.compare || !lesson) return [];
+    return this.results.flatMap((result): ComparedRun[] => {
+      if (result.runId === null || !this.isCompared(result.variation.id)) return [];
+      const events = result.current ? this.lab.events : this.ended[result.runId]?.events;
+      if (!events) return [];
+      return [
+        {
+          runId: result.runId,
+          label: result.variation.label,
+          events,
+          live: result.live,
+          alignAt: result.measure?.scriptStartUs ?? 0,
+          headline: result.measure ? headlineOf(lesson, result.measure) : null,
+        },
+      ];
+    });
+  });
 
   constructor(
     private readonly bridge: Bridge,
@@ -166,15 +289,27 @@ export class LessonsStore {
   ) {
     bridge.onConnected(() => void this.load());
     bridge.on('lab.run', (summary) => {
-      if (!isLive(summary)) void this.measureEnded(summary.id);
+      if (summary.lesson && !isLive(summary)) void this.readEnded(summary.id);
     });
   }
 
   async load(): Promise<void> {
     try {
-      this.lessons = await this.bridge.call('lessons.list', {});
+      const [lessons, runs] = await Promise.all([
+        this.bridge.call('lessons.list', {}),
+        // The lesson runs the backend still holds: after a reload, their results come back.
+        this.bridge.call('lab.runs', {}).catch(() => [] as RunSummary[]),
+      ]);
+      this.lessons = lessons;
       this.loadError = null;
-      if (!this.lesson && this.lessons[0]) this.select(this.lessons[0].id);
+      const tagged = runs.filter((run) => run.lesson !== undefined);
+      for (const run of tagged) if (!isLive(run)) void this.readEnded(run.id);
+      if (!this.lesson) {
+        // Back where the class was: the lesson of the newest run, else the first lesson.
+        const newest = tagged.toSorted((a, b) => b.startedAt - a.startedAt)[0]?.lesson?.lessonId;
+        const open = lessons.find((lesson) => lesson.id === newest) ?? lessons[0];
+        if (open) this.selectedId = open.id;
+      }
     } catch (error) {
       this.loadError = messageOf(error);
     } finally {
@@ -186,7 +321,12 @@ export class LessonsStore {
   select(lessonId: string): void {
     this.selectedId = lessonId;
     const last = this.runs.findLast((run) => run.lessonId === lessonId);
-    if (last) this.lab.select(last.runId);
+    if (last) this.lab.select(last.summary.id);
+  }
+
+  /** Puts one of the lesson's runs back on screen: an earlier variation's, to look at again. */
+  show(runId: string): void {
+    this.lab.select(runId);
   }
 
   /**
@@ -227,13 +367,36 @@ export class LessonsStore {
       : [...ticked, index];
   }
 
+  /** Compare the open lesson's variations on one Timeline, or go back to the run on screen. */
+  setCompare(on: boolean): void {
+    if (this.lesson) this.comparing[this.lesson.id] = on;
+  }
+
+  isCompared(variationId: string): boolean {
+    return !(this.lesson && (this.leftOut[this.lesson.id] ?? []).includes(variationId));
+  }
+
+  /** Takes a variation out of the comparison, or puts it back. */
+  toggleCompared(variationId: string): void {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    const out = this.leftOut[lesson.id] ?? [];
+    this.leftOut[lesson.id] = out.includes(variationId)
+      ? out.filter((id) => id !== variationId)
+      : [...out, variationId];
+  }
+
   /** Step mode for the next run, and for the run on screen while it is live. */
   setStepMode(on: boolean): void {
     this.stepMode = on;
     if (this.live) void this.lab.setStepMode(on);
   }
 
-  /** Runs the chosen variation and puts its run on screen. */
+  /**
+   * Runs the chosen variation and puts its run on screen. One lesson run at a time: one still
+   * going is stopped first (two at once would skew each other's times), as is any run held in
+   * step mode, which would otherwise wait at its pause unseen.
+   */
   async start(): Promise<void> {
     const lesson = this.lesson;
     const variation = this.variation;
@@ -241,23 +404,12 @@ export class LessonsStore {
     this.starting = true;
     this.runError = null;
     try {
-      const summary = await this.bridge.call('lessons.run', {
-        lessonId: lesson.id,
-        variation: variation.id,
-        stepMode: this.stepMode,
-      });
-      this.runs = [
-        ...this.runs,
-        {
-          runId: summary.id,
-          lessonId: lesson.id,
-          variationId: variation.id,
-          stepMode: this.stepMode,
-        },
-      ];
-      this.lab.select(summary.id);
-      // A run can end before we knew it was ours (a program that fails at once).
-      if (!isLive(summary)) void this.measureEnded(summary.id);
+      const summary = await this.lab.startLesson(
+        { lessonId: lesson.id, variation: variation.id, stepMode: this.stepMode },
+        this.runs.filter((run) => isLive(run.summary)).map((run) => run.summary.id),
+      );
+      // A run can end before we heard it start (a program that fails at once).
+      if (!isLive(summary)) void this.readEnded(summary.id);
     } catch (error) {
       this.runError = messageOf(error);
     } finally {
@@ -269,34 +421,40 @@ export class LessonsStore {
     return this.live ? this.lab.stop() : Promise.resolve();
   }
 
-  /** 'step' lets the first paused call go on; 'continue' lets every paused process run. */
+  /** 'step' lets the first paused call go on; 'continue' lets every paused process run on. */
   step(action: 'step' | 'continue'): Promise<void> {
     return this.pauses.length > 0 ? this.lab.step(action) : Promise.resolve();
   }
 
   private measureOf(runId: string): RunMeasure | null {
-    return this.measured[runId] ?? (runId === this.run?.id ? this.liveMeasure : null);
+    return this.ended[runId]?.measure ?? (runId === this.run?.id ? this.liveMeasure : null);
   }
 
-  private async measureEnded(runId: string): Promise<void> {
-    if (!this.runs.some((run) => run.runId === runId)) return;
-    if (runId in this.measured || this.measuring.has(runId)) return;
-    this.measuring.add(runId);
+  /** Reads a lesson run's log once it has ended: what it measured, and its events to compare. */
+  private async readEnded(runId: string): Promise<void> {
+    if (runId in this.ended || this.reading.has(runId)) return;
+    this.reading.add(runId);
     try {
       const events: LabEvent[] = [];
       const output = new OutputBuffer(OUTPUT_LINES);
-      await fetchRunLog(this.bridge, runId, undefined, (page) => {
+      const summary = await fetchRunLog(this.bridge, runId, undefined, (page) => {
         for (const event of page.events) {
           events.push(event);
           if (event.kind === 'output') output.add(event);
         }
         return true;
       });
-      this.measured = { ...this.measured, [runId]: measureRun(events, output.snapshot()) };
+      const lesson = this.lessons.find(({ id }) => id === summary?.lesson?.lessonId) ?? null;
+      // Bounded like the backend's own list of ended runs, which forgets the oldest.
+      const kept = Object.entries(this.ended).slice(1 - KEPT_LOGS);
+      this.ended = {
+        ...Object.fromEntries(kept),
+        [runId]: { events, measure: measureRun(events, output.snapshot(), lesson) },
+      };
     } catch {
-      // The run's log is gone (the backend restarted): its wall time is simply not compared.
+      // The run's log is gone (the backend restarted or forgot it): it is simply not compared.
     } finally {
-      this.measuring.delete(runId);
+      this.reading.delete(runId);
     }
   }
 }

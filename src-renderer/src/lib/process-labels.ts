@@ -131,8 +131,9 @@ export const ACTIONS: readonly ProcessAction[] = [
     tree: true,
     keys: 'Ctrl+Delete',
     explain:
-      'Sends SIGKILL to every process below it first (children before parents), then to the ' +
-      'process itself, so no parent is left to restart its children.',
+      'Freezes the process and everything below it (SIGSTOP), so none can start another, then ' +
+      'sends SIGKILL to all of them, children before parents. The tree is read at that moment: ' +
+      'processes started since this list was shown are included.',
     destructive: true,
   },
 

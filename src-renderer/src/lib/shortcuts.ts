@@ -39,6 +39,78 @@ export function labShortcut(event: KeyboardEvent): LabKey | null {
   return null;
 }
 
+/**
+ * The Timeline's keys, taken while it has the focus (in the Lab and the Lessons alike); shown by
+ * the overlay wherever a Timeline is, matched by timelineShortcut(). The replay keys are a video
+ * editor's (L plays, comma and period step, < and > change speed) on keys no view uses: P pauses
+ * System, J and K move between lessons, Space and N step.
+ */
+export const TIMELINE_SHORTCUTS: Shortcut[] = [
+  { keys: 'Ctrl + wheel, pinch', description: 'Zoom around the pointer', group: 'Timeline' },
+  { keys: '+ / −', description: 'Zoom in / out', group: 'Timeline' },
+  { keys: '0', description: 'Fit the whole run', group: 'Timeline' },
+  { keys: '← / →, drag', description: 'Move through time (Shift: faster)', group: 'Timeline' },
+  {
+    keys: 'Wheel, ↑ / ↓',
+    description: 'Scroll lanes / select the previous or next lane',
+    group: 'Timeline',
+  },
+  { keys: 'Enter', description: "Show or hide the selected process's threads", group: 'Timeline' },
+  { keys: 'E', description: 'Read the next exception’s traceback', group: 'Timeline' },
+  { keys: 'End', description: 'Follow the live run again', group: 'Timeline' },
+  { keys: 'L', description: 'Replay: play / pause', group: 'Timeline' },
+  { keys: ', / .', description: 'Replay: previous / next event', group: 'Timeline' },
+  { keys: '< / >', description: 'Replay: slower / faster (¼× to 2×)', group: 'Timeline' },
+];
+
+export type TimelineKey =
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'fit'
+  | 'earlier'
+  | 'later'
+  | 'up'
+  | 'down'
+  | 'toggle'
+  | 'exception'
+  | 'home'
+  | 'end'
+  | 'close'
+  | 'play'
+  | 'previous-event'
+  | 'next-event'
+  | 'slower'
+  | 'faster';
+
+const TIMELINE_KEYS: Record<string, TimelineKey> = {
+  '+': 'zoom-in',
+  '=': 'zoom-in',
+  '-': 'zoom-out',
+  _: 'zoom-out',
+  '0': 'fit',
+  ArrowLeft: 'earlier',
+  ArrowRight: 'later',
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+  Enter: 'toggle',
+  ' ': 'toggle',
+  e: 'exception',
+  Home: 'home',
+  End: 'end',
+  Escape: 'close',
+  l: 'play',
+  ',': 'previous-event',
+  '.': 'next-event',
+  '<': 'slower',
+  '>': 'faster',
+};
+
+/** The Timeline action a key press asks for. Ctrl/⌘ with + − 0 belong to the app (text size). */
+export function timelineShortcut(event: KeyboardEvent): TimelineKey | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  return TIMELINE_KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key] ?? null;
+}
+
 /** The Lessons screen's keys; shown by the overlay while it is open, matched by lessonsShortcut(). */
 export const LESSONS_SHORTCUTS: Shortcut[] = [
   { keys: 'R', description: 'Run the lesson (the chosen “Try this”)', group: 'Lessons' },

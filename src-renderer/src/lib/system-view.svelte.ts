@@ -227,9 +227,13 @@ export class SystemViewState {
       if (this.pending?.targetId !== pending.targetId) return;
       this.pending = null;
       const others = result.signalled.length - 1;
+      const zombies = result.zombies.length;
       this.notice =
         `Sent ${pending.action.signalName} to ${pending.label}` +
-        (others > 0 ? ` and ${others} descendant${others === 1 ? '' : 's'}.` : '.');
+        (others > 0 ? ` and ${others} descendant${others === 1 ? '' : 's'}.` : '.') +
+        (zombies > 0
+          ? ` ${zombies} zombie${zombies === 1 ? ' was' : 's were'} in the tree: already exited, beyond any signal.`
+          : '');
     } catch (error) {
       if (this.pending?.targetId !== pending.targetId) return;
       this.pending = {

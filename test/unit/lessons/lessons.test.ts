@@ -60,6 +60,17 @@ describe('1. What is a process?', () => {
       result.mainPid,
     );
     expect(result.one('mp.running').pid).toBe(child);
+    // The results say it in numbers: same pid for the thread, the main pid as the child's parent.
+    const main = result.mainPid;
+    const parent = mainThread?.ppid;
+    expect(result.values()).toEqual([
+      `The main program: pid ${main}, parent pid ${parent}`,
+      `thread MainThread, tid ${mainThread?.tid}: 1 in its process`,
+      `An extra thread: pid ${main}, parent pid ${parent}`,
+      `thread Extra, tid ${thread.tid}: 2 in its process`,
+      `An extra process: pid ${child}, parent pid ${main}`,
+      `thread MainThread, tid ${child}: 1 in its process`,
+    ]);
   });
 });
 
@@ -126,6 +137,14 @@ describe('3. A target with arguments', () => {
     expect(new Set(pids).size).toBe(3);
     expect(new Set(result.of('mp.running').map(({ pid }) => pid))).toEqual(new Set(pids));
     expect(result.childExits().map(({ exitCode }) => exitCode)).toEqual([0, 0, 0]);
+    // In whichever order the children printed.
+    expect(result.values().toSorted()).toEqual(
+      [
+        `child ${pids[0]} got 'Hi' → ['Hi']`,
+        `child ${pids[1]} got 'Hello there' → ['Hello', 'there']`,
+        `child ${pids[2]} got 'Good morning, class' → ['Good', 'morning,', 'class']`,
+      ].toSorted(),
+    );
   });
 });
 
@@ -147,6 +166,11 @@ describe('4. An error in the target', () => {
     expectInOrder(exception, exit, result.one('mp.join.return'), result.scriptEnd);
     // Windows has no per-process output streams (the tracer redirects them on POSIX only).
     expect(result.output('stderr', POSIX ? child : undefined)).toContain('NameError');
+    expect(result.values()).toEqual([
+      "the child raised NameError: name 'name' is not defined",
+      "the child's exit code: 1",
+      'the parent carried on after the child ended',
+    ]);
   });
 
   it('the corrected target exits with 0', async () => {
@@ -175,6 +199,12 @@ describe('5. Forceful termination and a controlled shutdown', () => {
     if (POSIX) {
       expect(result.of('proc.exited').find(({ pid }) => pid === child)?.signal).toBe(signal);
     }
+    expect(result.values()).toEqual([
+      expect.stringMatching(/^the child got to step [3-6]$/),
+      `exit code \u2212${-exitCode}`,
+      `stopped by ${POSIX ? signal : 'SIGTERM'}`,
+      'the child never cleaned up',
+    ]);
   }
 
   it('terminate() ends the child with -15 (SIGTERM)', () =>
@@ -191,6 +221,11 @@ describe('5. Forceful termination and a controlled shutdown', () => {
     const exit = result.one('mp.exit');
     expect(exit).toMatchObject({ exitCode: 0, by: 'child' });
     expect(exit.t - result.one('mp.running').t).toBeGreaterThan(0.9 * SECOND);
+    expect(result.values()).toEqual([
+      expect.stringMatching(/^the child got to step [3-6]$/),
+      'the child cleaned up',
+      'exit code 0',
+    ]);
   });
 });
 
@@ -255,6 +290,13 @@ describe('8. Shared state', () => {
     expect(started.map(({ pid }) => pid)).toEqual([result.mainPid, result.mainPid, result.mainPid]);
     expect(new Set(started.map(({ tid }) => tid)).size).toBe(3);
     expect(result.of('mp.created')).toEqual([]);
+    const main = result.mainPid;
+    expect(result.values()).toEqual([
+      `thread 1 (pid ${main}): counter 1`,
+      `thread 2 (pid ${main}): counter 2`,
+      `thread 3 (pid ${main}): counter 3`,
+      'main program: counter ends at 3',
+    ]);
   });
 
   it('processes are three separate processes, each with its own copy', async () => {
@@ -264,6 +306,16 @@ describe('8. Shared state', () => {
     expect(pids).not.toContain(result.mainPid);
     expect(result.userThreads()).toEqual([]);
     expect(result.childExits().map(({ exitCode }) => exitCode)).toEqual([0, 0, 0]);
+    // Each child's copy counted to 1; the parent's counter was never touched.
+    expect(result.values().toSorted()).toEqual([
+      'main program: counter ends at 0',
+      ...pids.map((pid, index) => `process ${index + 1} (pid ${pid}): counter 1`),
+    ]);
+    // Each child's copy counted to 1; the parent's counter was never touched.
+    expect(result.values().toSorted()).toEqual([
+      'main program: counter ends at 0',
+      ...pids.map((pid, index) => `process ${index + 1} (pid ${pid}): counter 1`),
+    ]);
   });
 
   /**

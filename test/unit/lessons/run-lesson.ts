@@ -10,7 +10,7 @@ import type {
   LabEventOf,
   RunSummary,
 } from '../../../src-main/common/lab';
-import type { Lesson, LifecycleCall } from '../../../src-main/common/lessons';
+import { readValues, type Lesson, type LifecycleCall } from '../../../src-main/common/lessons';
 import type { LabSupervisor } from '../../../src-main/core/lab/supervisor';
 import { lessonRunRequest, listLessons } from '../../../src-main/core/lessons/catalog';
 
@@ -70,6 +70,21 @@ export class LessonRun {
       .join('');
   }
 
+  /** The lines the program printed, each process's own (an unbuffered print is two writes). */
+  lines(): string[] {
+    const bySource = new Map<string, string>();
+    for (const { pid, stream, text } of this.of('output')) {
+      const source = `${pid ?? '-'}:${stream}`;
+      bySource.set(source, (bySource.get(source) ?? '') + text);
+    }
+    return [...bySource.values()].flatMap((text) => text.split('\n')).filter((line) => line !== '');
+  }
+
+  /** What the lesson's results show for this run: its readouts of the output. */
+  values(): string[] {
+    return readValues(this.lesson.readouts, this.lines());
+  }
+
   /** What the catalog marked at a recorded call site (empty when nothing is marked there). */
   callsAt(at: CallSite | null): LifecycleCall[] {
     return this.lesson.lifecycleLines
@@ -111,6 +126,8 @@ export function expectCleanRun(run: LessonRun): void {
   expect(run.of('tracer.limit'), context).toEqual([]);
   expect(run.of('script.error'), context).toEqual([]);
   expect(run.unmarkedCallSites(), context).toEqual([]);
+  // Every variation shows the values that carry its lesson.
+  if (run.lesson.readouts.length > 0) expect(run.values(), context).not.toEqual([]);
 }
 
 /** The events happened in this order, on the run's one clock. */

@@ -47,6 +47,7 @@ const SAMPLE: { [M in MethodName]: Params<M> } = {
   'system.setInterval': { intervalMs: 2000 },
   'system.setPaused': { paused: true },
   'system.watch': { ids: [] },
+  'system.watchDiskIo': { enabled: true },
   'system.signal': { target: { pid: 1, startTime: 0 }, action: 'kill', tree: true },
   'lab.python': {},
   'lab.setPython': { path: '/usr/bin/false' },

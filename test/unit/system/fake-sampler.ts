@@ -47,6 +47,17 @@ export class FakeSampler implements PlatformSampler {
     for (const process of processes) this.processes.set(process.pid, process);
   }
 
+  /**
+   * What SIGSTOP and SIGCONT do to a process's state, so a tree walk that waits for its members
+   * to stop sees them stop. Other signals change nothing here; tests remove processes themselves.
+   */
+  signal(pid: number, signal: NodeJS.Signals): void {
+    const process = this.processes.get(pid);
+    if (!process) throw Object.assign(new Error(`kill ESRCH ${pid}`), { code: 'ESRCH' });
+    if (signal === 'SIGSTOP') process.state = 'T';
+    else if (signal === 'SIGCONT' && process.state === 'T') process.state = 'S';
+  }
+
   remove(pid: number): void {
     this.processes.delete(pid);
     this.threads.delete(pid);
@@ -72,6 +83,16 @@ export class FakeSampler implements PlatformSampler {
 
   async readProcess(pid: number): Promise<ProcessStat | undefined> {
     return this.processes.get(pid);
+  }
+
+  diskIo = false;
+
+  setDiskIo(enabled: boolean): void {
+    this.diskIo = enabled;
+  }
+
+  async readChildren(pid: number): Promise<ProcessStat[]> {
+    return [...this.processes.values()].filter((process) => process.ppid === pid);
   }
 
   async readThreads(pid: number): Promise<RawThread[] | undefined> {

@@ -28,6 +28,29 @@ print('ready', flush=True)
 time.sleep(600)
 `;
 
+/**
+ * Rewrites its own argv the way setproctitle, nginx and postgres do: in place, in the memory the
+ * kernel reads /proc/<pid>/cmdline from (arg_start..arg_end, fields 48-49 of stat), NUL-padded.
+ * Then works a little, as a server does around a title change, and sleeps.
+ */
+const RETITLE = `
+import sys, time
+def retitle(title):
+    with open('/proc/self/stat') as f: fields = f.read().rsplit(')', 1)[1].split()
+    start, end = int(fields[45]), int(fields[46])
+    data = title.encode()[: end - start - 1]
+    with open('/proc/self/mem', 'r+b', buffering=0) as mem:
+        mem.seek(start)
+        mem.write(data + b'\\0' * (end - start - len(data)))
+print('ready', flush=True)
+sys.stdin.readline()
+retitle('psc-retitled: idle')
+began = time.process_time()
+while time.process_time() - began < 0.05: pass
+print('done', flush=True)
+time.sleep(600)
+`;
+
 const children: ChildProcess[] = [];
 
 async function spawnNamed(name: string): Promise<ChildProcess> {
@@ -62,6 +85,57 @@ async function stateOf(pid: number, expected: string): Promise<string | undefine
     state = (await rowOf(pid))?.state;
   }
   return state;
+}
+
+/**
+ * `bash -c 'while true; do sleep 600 & sleep 0.1; done'`: a parent that forks a long-lived child
+ * every tenth of a second, all carrying a marker in their environment to find them afterwards.
+ */
+function forkingLoop(): { shell: ChildProcess; marker: string } {
+  const marker = `procscope-tree-${process.pid}-${Date.now()}`;
+  const shell = spawn('bash', ['-c', 'while true; do sleep 600 & sleep 0.1; done'], {
+    env: { ...process.env, PROCSCOPE_TREE_MARKER: marker },
+    stdio: 'ignore',
+  });
+  children.push(shell);
+  return { shell, marker };
+}
+
+/** Live (non-zombie) processes whose environment carries the marker, from /proc directly. */
+function withMarker(marker: string): number[] {
+  const found: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
+      if (fs.readFileSync(`/proc/${name}/environ`, 'latin1').includes(`=${marker}\0`))
+        found.push(Number(name));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return found;
+}
+
+/** Whatever still runs with the marker a moment after the kill (SIGKILL is not instantaneous). */
+async function survivors(marker: string): Promise<number[]> {
+  let left = withMarker(marker);
+  for (let attempt = 0; attempt < 20 && left.length > 0; attempt++) {
+    await pause(25);
+    left = withMarker(marker);
+  }
+  for (const pid of left) process.kill(pid, 'SIGKILL');
+  return left;
+}
+
+async function isDead(pid: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const state = (await new LinuxSampler().readProcess(pid))?.state;
+    if (state === undefined || state === 'Z') return true;
+    await pause(25);
+  }
+  return false;
 }
 
 let monitor: SystemMonitor;
@@ -116,7 +190,7 @@ describe('SystemMonitor on this machine', () => {
       monitor.snapshot().processes.find((candidate) => candidate.id === id)?.cpu,
     ).toBeGreaterThan(20);
 
-    expect(await monitor.signal(row!, 'kill', false)).toEqual({ signalled: [id] });
+    expect(await monitor.signal(row!, 'kill', false)).toEqual({ signalled: [id], zombies: [] });
     await exited(child);
     expect(child.signalCode).toBe('SIGKILL');
     const after = await monitor.refresh();
@@ -129,6 +203,26 @@ describe('SystemMonitor on this machine', () => {
       code: 'gone',
       message: `Process ${name} (pid ${pid}) has already exited.`,
     });
+  });
+
+  it('follows a process that rewrites its argv in place, as setproctitle does', async () => {
+    const child = spawn('python3', ['-c', RETITLE, 'psc-original', 'title'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    await once(child.stdout!, 'data');
+    // The sampler's clock jumps 3 s a scan, so the test need not wait out the recheck interval.
+    let now = performance.timeOrigin + performance.now();
+    const sampler = new LinuxSampler({ clock: () => (now += 3000) });
+    const command = async () =>
+      (await sampler.readProcesses()).find((row) => row.pid === child.pid)?.command;
+    expect(await command()).toContain('psc-original title');
+
+    child.stdin!.write('retitle\n');
+    await once(child.stdout!, 'data');
+    expect(fs.readFileSync(`/proc/${child.pid}/comm`, 'utf8')).toMatch(/^python/);
+    expect(await command()).toBe('psc-retitled: idle');
+    child.kill('SIGKILL');
   });
 
   it('refuses a stale (pid, start time) and signals nothing at all', async () => {
@@ -169,12 +263,50 @@ describe('SystemMonitor on this machine', () => {
     const { signalled } = await monitor.signal(shellRow, 'terminate', true);
     expect(signalled).toEqual([sleepRow.id, shellRow.id]);
     await exited(shell);
-    const sampler = new LinuxSampler();
-    const leftover = await sampler.readProcess(sleepRow.pid);
     // Reaped, or at worst a zombie waiting for its new parent to reap it.
-    expect(
-      leftover === undefined || leftover.state === 'Z' || leftover.startTime !== sleepRow.startTime,
-    ).toBe(true);
+    expect(await isDead(sleepRow.pid)).toBe(true);
+  });
+
+  it('kills a tree that keeps forking, 0.5 s after a refresh, and leaves no survivor', async () => {
+    const { shell, marker } = forkingLoop();
+    await pause(600);
+    await monitor.refresh();
+    const root = monitor.snapshot().processes.find((row) => row.pid === shell.pid)!;
+    // The `sleep 600`s only: a `sleep 0.1` seen now may be gone by the time of the kill.
+    const sleepersSeen = withMarker(marker).filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1') === 'sleep\u0000600\u0000';
+      } catch {
+        return false;
+      }
+    });
+    expect(sleepersSeen.length).toBeGreaterThanOrEqual(3);
+    // Half a tick later the loop has forked about five more the table has never seen.
+    await pause(500);
+
+    const { signalled } = await monitor.signal(root, 'kill', true);
+    await exited(shell);
+    expect(await survivors(marker)).toEqual([]);
+    // Exactly who was reached: the shell, every sleeper seen before, and the ones forked since.
+    const reached = signalled.map((id) => Number(id.split(':')[0]));
+    expect(reached.at(-1)).toBe(shell.pid);
+    expect(reached).toEqual(expect.arrayContaining(sleepersSeen));
+    expect(reached.length).toBeGreaterThan(sleepersSeen.length + 3);
+    for (const pid of reached) expect(await isDead(pid)).toBe(true);
+  });
+
+  it('kills the whole tree of a process younger than the last refresh', async () => {
+    await monitor.refresh();
+    const { shell, marker } = forkingLoop();
+    await pause(500);
+    const sampler = new LinuxSampler();
+    const key = await sampler.readProcess(shell.pid!);
+    expect(monitor.snapshot().processes.some((row) => row.pid === shell.pid)).toBe(false);
+
+    const { signalled } = await monitor.signal(key!, 'kill', true);
+    await exited(shell);
+    expect(await survivors(marker)).toEqual([]);
+    expect(signalled.length).toBeGreaterThanOrEqual(4);
   });
 
   it('reports permission-denied when another user tries to signal our process', async () => {

@@ -108,6 +108,8 @@ describe('/proc text files', () => {
     expect(parseCmdline('python3\0-c\0\0print(1)\0')).toEqual(['python3', '-c', '', 'print(1)']);
     expect(parseCmdline('postgres: checkpointer ')).toEqual(['postgres: checkpointer ']);
     expect(parseCmdline('')).toEqual([]);
+    // setproctitle pads the old argv area with NULs.
+    expect(parseCmdline('nginx: worker process\0\0\0\0')).toEqual(['nginx: worker process']);
   });
 
   it('finds page size and USER_HZ in the auxiliary vector, whatever the word size and byte order', () => {

@@ -21,7 +21,9 @@ interface FakeProcess {
   uid?: number | null;
   cmdline?: string;
   exe?: string | null;
-  threads?: { tid: number; comm: string; ticks: [number, number] }[];
+  threads?: { tid: number; comm: string; ticks: [number, number]; children?: number[] }[];
+  /** statm's first three fields, in pages: size, resident, shared. */
+  statm?: [number, number, number];
 }
 
 function stat(
@@ -60,20 +62,34 @@ function addProcess(p: FakeProcess): void {
       `Name:\t${p.comm}\nUid:\t${p.uid ?? 0}\t${p.uid ?? 0}\t${p.uid ?? 0}\t${p.uid ?? 0}\n`,
     );
   write(`${p.pid}/cmdline`, p.cmdline ?? '');
+  const [size, resident, shared] = p.statm ?? [2000, 30, 12];
+  write(`${p.pid}/statm`, `${size} ${resident} ${shared} 100 0 500 0\n`);
   if (p.exe !== null && p.exe !== undefined) fs.symlinkSync(p.exe, path.join(root, `${p.pid}/exe`));
   for (const thread of threads) {
     write(
       `${p.pid}/task/${thread.tid}/stat`,
       stat(thread.tid, { ...full, comm: thread.comm, ticks: thread.ticks }, threads.length),
     );
+    write(
+      `${p.pid}/task/${thread.tid}/children`,
+      (thread.children ?? []).map((c) => `${c} `).join(''),
+    );
   }
 }
 
+/** The sampler's clock: each read of it is one millisecond after the one before. */
+let now = 0;
+
 function sampler(): LinuxSampler {
-  return new LinuxSampler({ procRoot: root, passwdPath: path.join(root, 'passwd') });
+  return new LinuxSampler({
+    procRoot: root,
+    passwdPath: path.join(root, 'passwd'),
+    clock: () => ++now,
+  });
 }
 
 beforeEach(() => {
+  now = 0;
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'procscope-proc-'));
   write(
     'stat',
@@ -98,7 +114,7 @@ afterEach(() => {
 });
 
 describe('LinuxSampler on a fabricated /proc', () => {
-  it('derives identity, CPU and memory from stat, and details once', async () => {
+  it('derives identity and CPU from stat, memory from statm, and details once', async () => {
     addProcess({
       pid: 300,
       comm: 'tmux: server (1)',
@@ -112,6 +128,7 @@ describe('LinuxSampler on a fabricated /proc', () => {
         { tid: 300, comm: 'tmux: server (1)', ticks: [100, 50] },
         { tid: 310, comm: 'worker) 1', ticks: [50, 0] },
       ],
+      statm: [9000, 27, 11],
     });
     const rows = await sampler().readProcesses();
     const tmux = rows.find((row) => row.pid === 300);
@@ -121,7 +138,11 @@ describe('LinuxSampler on a fabricated /proc', () => {
       // USER_HZ is 100 on x86 and arm: 12345 ticks = 123.45 s after boot.
       startTime: BTIME * 1000 + 123450,
       cpuMs: 2000,
-      rssBytes: 25 * 4096,
+      // statm's resident pages, not stat's approximate field 24 (25 pages here).
+      rssBytes: 27 * 4096,
+      virtualBytes: 9000 * 4096,
+      sharedBytes: 11 * 4096,
+      sampledAt: expect.any(Number),
       threads: 2,
       nice: 0,
       priority: 20,
@@ -252,5 +273,102 @@ describe('LinuxSampler on a fabricated /proc', () => {
       { busy: 10, total: 60 },
     ]);
     expect(await linux.readMemory()).toEqual({ totalBytes: 2048 * 1024, usedBytes: 1024 * 1024 });
+  });
+
+  it('reads /proc/stat whole: 256 cores, and btime after a long intr line', async () => {
+    const cpus = Array.from({ length: 256 }, (_, i) => `cpu${i} ${i} 0 ${i} 1000 0 0 0 0 0 0`);
+    // A big machine counts every interrupt source on one line, before btime.
+    const intr = `intr ${Array.from({ length: 4000 }, (_, i) => i * 7).join(' ')}`;
+    const btime = 1_650_000_000;
+    write(
+      'stat',
+      [`cpu  1 0 1 256000 0 0 0 0 0 0`, ...cpus, intr, 'ctxt 1', `btime ${btime}`, ''].join('\n'),
+    );
+    expect(fs.statSync(path.join(root, 'stat')).size).toBeGreaterThan(8192 * 3);
+    const big = sampler();
+    const cores = await big.readCpuTimes();
+    expect(cores).toHaveLength(256);
+    expect(cores[255]).toEqual({ busy: 510, total: 1510 });
+    // btime read, not guessed from uptime: start times are boot time + start ticks.
+    expect((await big.readProcess(1))?.startTime).toBe(btime * 1000 + 10);
+  });
+
+  it('stamps every process with the time of its own read', async () => {
+    for (let pid = 600; pid < 610; pid++) addProcess({ pid, comm: `p${pid}` });
+    const rows = await sampler().readProcesses();
+    const stamps = rows.map((row) => row.sampledAt!);
+    expect(new Set(stamps).size).toBe(rows.length);
+    // In the order of reading, each after the one before.
+    expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
+  });
+
+  it('re-reads argv after a process rewrote it while it ran, cheaply', async () => {
+    const linux = sampler();
+    const command = async (): Promise<string | undefined> =>
+      (await linux.readProcesses()).find((row) => row.pid === 700)?.command;
+    addProcess({ pid: 700, comm: 'postgres', cmdline: 'postgres\0-D\0/data\0', exe: '/pg' });
+    expect(await command()).toBe('postgres -D /data');
+
+    // setproctitle: argv rewritten in place, comm unchanged, and the process ran to do it.
+    write('700/cmdline', 'postgres: checkpointer\0\0\0\0');
+    write(
+      '700/stat',
+      fs.readFileSync(path.join(root, '700/stat'), 'utf8').replace(' 10 5 0 0 ', ' 12 5 0 0 '),
+    );
+    // Not within the recheck interval of the last read…
+    expect(await command()).toBe('postgres -D /data');
+    // …but once it has passed.
+    now += 2_000;
+    expect(await command()).toBe('postgres: checkpointer');
+  });
+
+  it('re-reads every argv within 30 scans even without a CPU tick to show for it', async () => {
+    const linux = sampler();
+    addProcess({ pid: 701, comm: 'nginx', cmdline: 'nginx\0', exe: '/nginx' });
+    const command = async (): Promise<string | undefined> =>
+      (await linux.readProcesses()).find((row) => row.pid === 701)?.command;
+    expect(await command()).toBe('nginx');
+    write('701/cmdline', 'nginx: worker process\0');
+    const seen: (string | undefined)[] = [];
+    for (let scan = 0; scan < 30; scan++) seen.push(await command());
+    expect(seen.at(-1)).toBe('nginx: worker process');
+    // And not on every scan: the first several kept the line read before.
+    expect(seen.slice(0, 5)).toEqual(Array(5).fill('nginx'));
+  });
+
+  it('lists the children of every thread, as they are now', async () => {
+    addProcess({
+      pid: 800,
+      comm: 'bash',
+      threads: [
+        { tid: 800, comm: 'bash', ticks: [1, 1], children: [801, 802] },
+        { tid: 805, comm: 'helper', ticks: [1, 1], children: [803] },
+      ],
+    });
+    for (const pid of [801, 802, 803]) addProcess({ pid, comm: `c${pid}`, ppid: 800 });
+    const children = await sampler().readChildren(800);
+    expect(children.map((child) => child.pid).sort()).toEqual([801, 802, 803]);
+    expect(children[0]?.startTime).toBe(BTIME * 1000 + 5000);
+    expect(await sampler().readChildren(999)).toEqual([]);
+  });
+
+  it('finds children by their parent where the kernel has no children files', async () => {
+    addProcess({ pid: 810, comm: 'make' });
+    addProcess({ pid: 811, comm: 'cc', ppid: 810 });
+    for (const file of fs.readdirSync(path.join(root, '810/task')))
+      fs.rmSync(path.join(root, `810/task/${file}/children`));
+    expect((await sampler().readChildren(810)).map((child) => child.pid)).toEqual([811]);
+  });
+
+  it('reads disk I/O only when asked, and leaves it out where io is unreadable', async () => {
+    addProcess({ pid: 900, comm: 'dd' });
+    write('900/io', 'rchar: 10\nwchar: 20\nread_bytes: 4096\nwrite_bytes: 8192\n');
+    addProcess({ pid: 901, comm: 'other-user' });
+    const linux = sampler();
+    const find = async (pid: number) => (await linux.readProcesses()).find((r) => r.pid === pid);
+    expect((await find(900))?.diskReadBytes).toBeUndefined();
+    linux.setDiskIo(true);
+    expect(await find(900)).toMatchObject({ diskReadBytes: 4096, diskWriteBytes: 8192 });
+    expect((await find(901))?.diskReadBytes).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProcscopeError } from '../../../src-main/common/errors';
 import type { SystemTick } from '../../../src-main/common/system';
 import { SystemMonitor, type LifecycleEvent } from '../../../src-main/core/system/monitor';
+import type { RawProcess } from '../../../src-main/core/system/sampler';
 import { FakeSampler, rawProcess } from './fake-sampler';
 
 function setup(options: { intervalMs?: number } = {}) {
@@ -13,7 +14,10 @@ function setup(options: { intervalMs?: number } = {}) {
     sampler,
     clock: () => now,
     platform: 'linux',
-    kill: (pid, signal) => void kills.push([pid, signal]),
+    kill: (pid, signal) => {
+      kills.push([pid, signal]);
+      sampler.signal(pid, signal);
+    },
     onError: (error) => void errors.push(error),
     ...options,
   });
@@ -103,6 +107,40 @@ describe('SystemMonitor refresh', () => {
     expect(ticks).toHaveLength(1);
     expect(errors).toEqual([new Error('scan failed'), new Error('listener bug')]);
     monitor.dispose();
+  });
+});
+
+describe('SystemMonitor CPU timing', () => {
+  it('measures each process between its own two reads, so a slow scan bends no figure', async () => {
+    let now = 0;
+    /** Reads processes one by one, as /proc is read, taking time: 50 µs each, plus a stall. */
+    class ScanningSampler extends FakeSampler {
+      stallAt = -1;
+      override async readProcesses(): Promise<RawProcess[]> {
+        const rows: RawProcess[] = [];
+        let index = 0;
+        for (const process of this.processes.values()) {
+          now += 0.05;
+          // Half-way through, the event loop is busy elsewhere for 300 ms (a GC, a big send).
+          if (index++ === this.stallAt) now += 300;
+          // Every process keeps one core busy: its CPU time is the time itself.
+          rows.push({ ...process, cpuMs: now, sampledAt: now });
+        }
+        return rows;
+      }
+    }
+    const sampler = new ScanningSampler();
+    for (let pid = 2; pid < 4002; pid++) sampler.set(rawProcess({ pid }));
+    const monitor = (active = new SystemMonitor({ sampler, clock: () => now, platform: 'linux' }));
+    await monitor.refresh();
+    now += 1000;
+    sampler.stallAt = 2000;
+    const tick = await monitor.refresh();
+    const cpu = tick!.upserts.map((row) => row.cpu);
+    expect(cpu).toHaveLength(4000);
+    // Every process is at 100% of a core; the per-tick error is the rounding to 0.1 alone.
+    const worst = Math.max(...cpu.map((value) => Math.abs(value - 100)));
+    expect(worst).toBeLessThanOrEqual(0.1);
   });
 });
 
@@ -212,7 +250,7 @@ describe('SystemMonitor threads', () => {
   });
 
   it('stays flat in memory over thousands of refreshes with process churn', async () => {
-    const { sampler, monitor, advance, events } = setup();
+    const { sampler, monitor, advance, events, ticks } = setup();
     const heapBefore = process.memoryUsage().heapUsed;
     for (let round = 0; round < 3_000; round++) {
       advance(1_000);
@@ -223,6 +261,8 @@ describe('SystemMonitor threads', () => {
         sampler.set(rawProcess({ pid: 1_000 + pid, startTime: round }));
       monitor.watch('client', [`${1_000}:${round}`]);
       await monitor.refresh();
+      // The test keeps no history of its own: only the monitor's memory is being measured.
+      ticks.length = 0;
       if (round % 500 === 0) events.length = 0;
     }
     expect(monitor.snapshot().processes).toHaveLength(60);
@@ -265,6 +305,7 @@ describe('SystemMonitor.signal', () => {
     for (const action of ['terminate', 'kill', 'suspend', 'resume'] as const) {
       expect(await monitor.signal({ pid: 300, startTime: 1_000_300 }, action, false)).toEqual({
         signalled: ['300:1000300'],
+        zombies: [],
       });
     }
     expect(kills).toEqual([
@@ -275,7 +316,7 @@ describe('SystemMonitor.signal', () => {
     ]);
   });
 
-  it('signals a tree children-first for kill, parent-first for suspend, skipping recycled descendants', async () => {
+  it('freezes a tree top-down, then kills it children-first, skipping recycled descendants', async () => {
     const { sampler, monitor, kills } = setup();
     sampler.set(
       rawProcess({ pid: 100, startTime: 10 }),
@@ -285,20 +326,70 @@ describe('SystemMonitor.signal', () => {
       rawProcess({ pid: 200, ppid: 1, startTime: 50 }),
     );
     await monitor.refresh();
-    // 103 exited and its pid went to an unrelated process since the last refresh.
+    // 103 exited and its pid went to an unrelated process since the last refresh, and 100
+    // forked 104 — which the last refresh never saw.
     sampler.set(rawProcess({ pid: 103, ppid: 1, startTime: 99 }));
+    sampler.set(rawProcess({ pid: 104, ppid: 100, startTime: 60 }));
 
     const result = await monitor.signal({ pid: 100, startTime: 10 }, 'kill', true);
-    expect(kills.map(([pid]) => pid)).toEqual([102, 101, 100]);
-    expect(result.signalled).toEqual(['102:30', '101:20', '100:10']);
-
-    kills.length = 0;
-    await monitor.signal({ pid: 100, startTime: 10 }, 'suspend', true);
     expect(kills).toEqual([
       [100, 'SIGSTOP'],
       [101, 'SIGSTOP'],
+      [104, 'SIGSTOP'],
       [102, 'SIGSTOP'],
+      [102, 'SIGKILL'],
+      [104, 'SIGKILL'],
+      [101, 'SIGKILL'],
+      [100, 'SIGKILL'],
     ]);
+    expect(result).toEqual({ signalled: ['102:30', '104:60', '101:20', '100:10'], zombies: [] });
+
+    kills.length = 0;
+    for (const pid of [100, 101, 102, 104]) sampler.signal(pid, 'SIGCONT');
+    expect(await monitor.signal({ pid: 100, startTime: 10 }, 'suspend', true)).toEqual({
+      signalled: ['100:10', '101:20', '104:60', '102:30'],
+      zombies: [],
+    });
+    expect(kills.every(([, signal]) => signal === 'SIGSTOP')).toBe(true);
+  });
+
+  it('terminates a frozen tree and lets it run again to act on SIGTERM; names its zombies', async () => {
+    const { sampler, monitor, kills } = setup();
+    sampler.set(
+      rawProcess({ pid: 100, startTime: 10 }),
+      rawProcess({ pid: 101, ppid: 100, startTime: 20 }),
+      rawProcess({ pid: 102, ppid: 100, startTime: 30, state: 'Z' }),
+    );
+    const result = await monitor.signal({ pid: 100, startTime: 10 }, 'terminate', true);
+    expect(result).toEqual({ signalled: ['101:20', '100:10'], zombies: ['102:30'] });
+    expect(kills).toEqual([
+      [100, 'SIGSTOP'],
+      [101, 'SIGSTOP'],
+      [101, 'SIGTERM'],
+      [100, 'SIGTERM'],
+      [100, 'SIGCONT'],
+      [101, 'SIGCONT'],
+    ]);
+  });
+
+  it('says a zombie is a zombie instead of reporting it signalled', async () => {
+    const { sampler, monitor, kills } = setup();
+    sampler.set(
+      rawProcess({ pid: 100, startTime: 10, name: 'parent' }),
+      rawProcess({ pid: 101, ppid: 100, startTime: 20, state: 'Z', name: 'worker' }),
+    );
+    await monitor.refresh();
+    for (const tree of [false, true]) {
+      await expect(monitor.signal({ pid: 101, startTime: 20 }, 'kill', tree)).rejects.toMatchObject(
+        {
+          code: 'gone',
+          message: expect.stringMatching(
+            /^Process worker \(pid 101\) is a zombie: it has already exited, and its parent parent \(pid 100\) has not yet collected/,
+          ),
+        },
+      );
+    }
+    expect(kills).toEqual([]);
   });
 
   it('refuses pid 0, pid 1, itself, and a tree that contains itself', async () => {
@@ -327,8 +418,9 @@ describe('SystemMonitor.signal', () => {
   it('maps EPERM to permission-denied, and reports descendants it could not signal', async () => {
     const sampler = new FakeSampler();
     const denied = new Set([300, 302]);
-    const kill = (pid: number): void => {
+    const kill = (pid: number, signal: NodeJS.Signals): void => {
       if (denied.has(pid)) throw Object.assign(new Error(`kill EPERM`), { code: 'EPERM' });
+      sampler.signal(pid, signal);
     };
     const monitor = new SystemMonitor({
       sampler,
@@ -376,6 +468,7 @@ describe('SystemMonitor.signal', () => {
     });
     expect(await monitor.signal({ pid: 300, startTime: 1 }, 'kill', false)).toEqual({
       signalled: ['300:1'],
+      zombies: [],
     });
     expect(kills).toEqual([300]);
     monitor.dispose();

@@ -25,7 +25,7 @@ describe('ProcessTable CPU math', () => {
     const first = table.update([rawProcess({ pid: 10, cpuMs: 99_000 })], 0);
     expect(first.appeared[0]?.cpu).toBe(0);
     const second = table.update([rawProcess({ pid: 10, cpuMs: 98_000 })], 1_000);
-    expect(second.upserts).toEqual([]);
+    expect(second.upserts.map((row) => [row.cpu, row.cpuTimeMs])).toEqual([[0, 98_000]]);
     expect(percentOfCore(10, 0)).toBe(0);
     expect(percentOfCore(1, 3)).toBe(33.3);
   });

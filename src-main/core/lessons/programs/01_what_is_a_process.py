@@ -17,11 +17,10 @@ import threading
 def introduce(who):
     """Print who is running this line: which process (pid) and which thread (tid)."""
     thread = threading.current_thread()
-    print(f"{who}:")
-    print(f"    process id (pid):  {os.getpid()}   parent pid: {os.getppid()}")
+    print(f"{who}: pid {os.getpid()}, parent pid {os.getppid()}")
     # The name is Python's label; the native id is the number the operating system uses.
-    print(f"    thread:            {thread.name!r}, native id (tid) {threading.get_native_id()}")
-    print(f"    threads in this process right now: {threading.active_count()}")
+    print(f"    thread {thread.name!r}, native id (tid) {threading.get_native_id()}, "
+          f"threads in this process: {threading.active_count()}")
 
 
 if __name__ == "__main__":

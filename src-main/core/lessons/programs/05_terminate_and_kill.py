@@ -14,6 +14,7 @@ Run it with --terminate (the default), --kill, or --event.
 import argparse
 import multiprocessing
 import os
+import signal
 import sys
 import time
 
@@ -76,8 +77,9 @@ if __name__ == "__main__":
 
     print(f"parent: the child ended with exitcode {process.exitcode}")
     if process.exitcode < 0:
-        print(f"        a negative exit code -N means it was stopped by signal N "
-              f"({-process.exitcode} here)")
+        number = -process.exitcode
+        print(f"        a negative exit code -N means it was stopped by signal N: "
+              f"here {number}, stopped by {signal.Signals(number).name}")
         if sys.platform == "win32":
             print("        on Windows terminate() and kill() are the same call "
                   "(TerminateProcess): both show -15")

@@ -19,7 +19,7 @@ import time
 from multiprocessing import Process, cpu_count
 
 # Sized so that one job takes a second or so of pure-Python work on a typical laptop.
-PRIMES_BELOW = 500_000
+PRIMES_BELOW = 300_000
 # The I/O-bound job: waiting this long, as if for a download.
 WAIT_SECONDS = 1.0
 
