@@ -1,18 +1,14 @@
 // The class share's requests as the transport validates them (see share.ts for the types).
 import { z } from 'zod';
-import { MAX_PUBLISHED_LESSON_RUNS, VIEW_IDS, type ShareNavigation } from './share';
+import { VIEW_IDS, type ShareNavigation } from './share';
 
 const slug = z.string().min(1).max(64);
-const runId = z.string().min(1).max(128);
 
 export const ShareNavigationSchema = z.strictObject({
   view: z.enum(VIEW_IDS),
   lessonId: slug.nullable(),
   variationId: slug.nullable(),
-  runId: runId.nullable(),
-  lessonRuns: z
-    .array(z.strictObject({ runId, lessonId: slug, variationId: slug, stepMode: z.boolean() }))
-    .max(MAX_PUBLISHED_LESSON_RUNS),
+  runId: z.string().min(1).max(128).nullable(),
 }) satisfies z.ZodType<ShareNavigation>;
 
 export const ShareStartSchema = z.strictObject({

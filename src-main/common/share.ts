@@ -17,17 +17,6 @@ export type ViewId = (typeof VIEW_IDS)[number];
 /** The views that show the teacher's whole machine: shared only when the teacher says so. */
 export const SYSTEM_VIEWS: readonly ViewId[] = ['overview', 'system'];
 
-/** A run started from the Lessons screen, and the lesson and variation it ran. */
-export interface LessonRunRef {
-  runId: string;
-  lessonId: string;
-  variationId: string;
-  stepMode: boolean;
-}
-
-/** Lesson runs a teacher publishes at most: enough for every variation of every lesson. */
-export const MAX_PUBLISHED_LESSON_RUNS = 64;
-
 /** Where the teacher is: published by the teacher's page, pushed to every viewer. */
 export interface ShareNavigation {
   view: ViewId;
@@ -35,7 +24,6 @@ export interface ShareNavigation {
   variationId: string | null;
   /** The Lab's selected run, which the Lessons screen shows when it is a lesson's. */
   runId: string | null;
-  lessonRuns: LessonRunRef[];
 }
 
 /** What a viewer's page follows: the teacher's navigation and what is shared. */

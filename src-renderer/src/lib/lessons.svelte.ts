@@ -329,20 +329,6 @@ export class LessonsStore {
     this.lab.select(runId);
   }
 
-  /**
-   * Takes in lesson runs started elsewhere (the teacher's page, for a class-share viewer), so
-   * this screen shows them and their wall times as their own.
-   */
-  adopt(runs: readonly LessonRun[]): void {
-    const known = new Set(this.runs.map((run) => run.runId));
-    const fresh = runs.filter((run) => !known.has(run.runId));
-    if (fresh.length > 0) this.runs = [...this.runs, ...fresh];
-    for (const run of runs) {
-      const summary = this.lab.runs.find((candidate) => candidate.id === run.runId);
-      if (summary && !isLive(summary)) void this.measureEnded(run.runId);
-    }
-  }
-
   /** The next (+1) or previous (−1) lesson; stays put at either end. */
   move(delta: 1 | -1): void {
     const index = this.lessons.findIndex((lesson) => lesson.id === this.selectedId);

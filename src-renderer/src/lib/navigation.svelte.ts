@@ -2,7 +2,7 @@
 // variation and the run shown. App-wide, created with the app. A class share publishes this from
 // the teacher's page and replays it on the viewers' pages, so it is described by app-level state
 // only and never by what a component does inside.
-import { MAX_PUBLISHED_LESSON_RUNS, type ShareNavigation, type ViewId } from '$common/share';
+import type { ShareNavigation, ViewId } from '$common/share';
 import type { LabStore } from './lab.svelte';
 import type { LessonsStore } from './lessons.svelte';
 
@@ -14,12 +14,6 @@ export class Navigation {
     lessonId: this.lessons.selectedId,
     variationId: this.lessons.variation?.id ?? null,
     runId: this.lab.selectedId,
-    lessonRuns: this.lessons.runs.slice(-MAX_PUBLISHED_LESSON_RUNS).map((run) => ({
-      runId: run.runId,
-      lessonId: run.lessonId,
-      variationId: run.variationId,
-      stepMode: run.stepMode,
-    })),
   }));
 
   constructor(
@@ -29,7 +23,6 @@ export class Navigation {
 
   /** Goes where `target` is: its view, lesson, variation and run. */
   go(target: ShareNavigation): void {
-    this.lessons.adopt(target.lessonRuns);
     if (target.lessonId !== null) {
       this.lessons.select(target.lessonId);
       if (target.variationId !== null) this.lessons.choose(target.variationId);

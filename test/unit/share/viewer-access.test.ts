@@ -68,7 +68,7 @@ const SAMPLE: { [M in MethodName]: Params<M> } = {
   'share.stop': {},
   'share.status': {},
   'share.setSystemShared': { shared: true },
-  'share.publish': { view: 'lab', lessonId: null, variationId: null, runId: null, lessonRuns: [] },
+  'share.publish': { view: 'lab', lessonId: null, variationId: null, runId: null },
   'share.stage': {},
 };
 
@@ -265,7 +265,6 @@ describe('a class-share viewer', () => {
         lessonId: 'join',
         variationId: 'no-join',
         runId: null,
-        lessonRuns: [],
       };
       await value(teacher.call('share.publish', navigation));
       await expect
