@@ -29,9 +29,14 @@ export type LessonTag = z.infer<typeof LessonTagSchema>;
 export const StartRunRequestSchema = z.strictObject({
   /** 'python': an instrumented Python script. 'exec': any program, observed from outside only. */
   kind: z.enum(RUN_KINDS),
-  /** The script (python) or the executable (exec). */
+  /**
+   * The script, folder, zipapp or .pyc (python), or the executable (exec). After a '-m' or '-c'
+   * at the end of `options`, the module or the code.
+   */
   file: z.string().min(1),
   args: z.array(z.string()).default([]),
+  /** Interpreter options before `file` (python only): ['-u', '-X', 'dev'], ['-m']… */
+  options: z.array(z.string()).default([]),
   cwd: z.string().min(1).optional(),
   /** Overrides on top of Procscope's own environment; null removes a variable. */
   env: z.record(z.string().min(1), z.string().nullable()).optional(),
@@ -65,6 +70,20 @@ export const SignalRunProcessRequestSchema = z.strictObject({
   pid: z.number().int().positive(),
   action: z.enum(RUN_SIGNALS),
 });
+
+/** Text for a run's stdin, as typed; `eof` then closes it (Ctrl-D on a terminal). */
+export const RunInputRequestSchema = z
+  .strictObject({
+    runId: RunIdSchema,
+    text: z
+      .string()
+      .max(1024 * 1024)
+      .optional(),
+    eof: z.boolean().optional(),
+  })
+  .refine((request) => request.text !== undefined || request.eof === true, {
+    message: 'Give text to send, or eof: true to close the input.',
+  });
 
 export const RunEventsRequestSchema = z.strictObject({
   runId: RunIdSchema,

@@ -56,10 +56,11 @@ export class ListenAddress {
     return host !== undefined && this.allowsHost(host);
   }
 
-  /** CSP connect-src: the page's own socket under every name it may have been loaded by. */
+  /**
+   * CSP connect-src: the page's own socket under every name it may have been loaded by. CSP has
+   * no syntax for IPv6 literals; there 'self' alone covers the socket (CSP 3 lets it match ws:).
+   */
   socketSources(): string {
-    // CSP has no syntax for an IPv6 literal (Chromium logs it as an invalid source): a page
-    // loaded under one is covered by 'self', which matches its own ws:// origin.
     const named = [...this.hosts].filter((host) => !host.startsWith('['));
     return ["'self'", ...named.map((host) => `ws://${host}`)].join(' ');
   }

@@ -16,6 +16,9 @@ export const FIXTURES = [
   'queue-exchange',
   'pool-map',
   'gil-threads-vs-processes',
+  // The same two halves as runs of their own, to compare: lesson 9's two variations.
+  'gil-threads',
+  'gil-processes',
 ] as const;
 
 export type FixtureName = (typeof FIXTURES)[number];

@@ -11,21 +11,8 @@ import { bar, rowY, type CpuRow } from '../../src-renderer/src/lib/timeline/scen
 import { fit } from '../../src-renderer/src/lib/timeline/viewport';
 import { charWidth, loadLog, sceneOf } from './timeline-fixtures';
 
-/** The fixture does both in one script: threads first (to 2.04 s), then processes. */
-const SPLIT = 2_044_000;
-const END_KINDS = new Set(['script.end', 'run.ended']);
-
-function threadsOnly(): LabEvent[] {
-  return loadLog('gil-threads-vs-processes').filter(
-    (e) => e.t <= SPLIT || END_KINDS.has(e.kind) || (e.kind === 'proc.exited' && e.pid === 4600),
-  );
-}
-
-function processesOnly(): LabEvent[] {
-  return loadLog('gil-threads-vs-processes').filter(
-    (e) => !e.kind.startsWith('thread.') && !(e.kind === 'cpu.sample' && e.t <= SPLIT),
-  );
-}
+const threadsOnly = () => loadLog('gil-threads');
+const processesOnly = () => loadLog('gil-processes');
 
 const cpuRows = (events: LabEvent[]) => {
   const layout = buildLayout(events);

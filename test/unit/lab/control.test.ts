@@ -226,10 +226,18 @@ describe('uninstrumented programs', () => {
     expect(output.pid).toBeUndefined();
   });
 
-  it('an executable that does not exist fails with the reason', async () => {
+  it('an executable that does not exist fails as in a shell: status 127, "command not found"', async () => {
     const summary = await supervisor.start({ kind: 'exec', file: 'no-such-program-procscope' });
-    expect(summary.state).toBe('failed');
-    expect(summary.error).toContain('No such file or directory');
+    expect(summary).toMatchObject({
+      state: 'failed',
+      exitCode: 127,
+      error: 'no-such-program-procscope: command not found',
+    });
+    const path = await supervisor.start({ kind: 'exec', file: '/nonexistent/program' });
+    expect(path).toMatchObject({
+      exitCode: 127,
+      error: '/nonexistent/program: No such file or directory',
+    });
     expect((await supervisor.waitForEnd(summary.id)).state).toBe('failed');
   });
 });

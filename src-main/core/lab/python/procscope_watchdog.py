@@ -1,8 +1,12 @@
 """Procscope's run watchdog: holds the lifeline of one lab run.
 
 The supervisor starts this script with `python -I -S` (no site, no PYTHON* variables, so never
-traced) and a socket on fd 3, then sends one JSON line: the program to run. The watchdog starts
-the program in a new session - a process group of its own, inherited by every descendant - and:
+traced) and a socket on fd 3, then sends one JSON line: the program to run. On POSIX it first
+makes the program's stdin, stdout and stderr: three FIFOs in the folder named on its command
+line, which the supervisor opens for its end when told {"ev": "fifos"}. The program so gets real
+pipes, as in a shell pipeline (Node's own child pipes are socket pairs: /dev/stdout cannot be
+opened on one, and a closed reader gives ECONNRESET instead of EPIPE). The watchdog starts the
+program in a new session - a process group of its own, inherited by every descendant - and:
 
   * reports the program's pid, and later its exit status, on fd 3, each stamped with the
     monotonic clock at the moment it happened (the supervisor's event loop may be busy);
@@ -70,6 +74,38 @@ class Control(object):
         return None
 
 
+class SpawnError(OSError):
+    def __init__(self, stage, number, subject):
+        OSError.__init__(self, number, '%s: %s' % (subject, os.strerror(number)))
+        self.stage = stage
+
+
+def traced_environment(outputs):
+    """What only the watchdog knows, for the tracer: its own pid (the main program is its child)
+    and the run's output pipes, which the program and its descendants inherit."""
+    pipes = []
+    for fd in outputs:
+        try:
+            st = os.fstat(fd)
+        except OSError:
+            continue
+        pipes.append('%d:%d' % (st.st_dev, st.st_ino))
+    return {'PROCSCOPE_WATCHDOG': str(os.getpid()), 'PROCSCOPE_PIPES': ','.join(pipes)}
+
+
+def raise_parent_fd_limit():
+    """A run has one tracer connection per Python process, all accepted by the supervisor:
+    raise its soft limit on open files to the hard limit (Linux lets a process do that for its
+    parent). The program keeps the limit it inherited."""
+    try:
+        import resource
+        soft, hard = resource.prlimit(os.getppid(), resource.RLIMIT_NOFILE)
+        if resource.RLIM_INFINITY not in (soft, hard) and soft < hard:
+            resource.prlimit(os.getppid(), resource.RLIMIT_NOFILE, (hard, hard))
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass  # Not Linux, or not allowed: the limit stays as it was.
+
+
 def describe_status(status):
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
@@ -81,9 +117,35 @@ def describe_status(status):
     return {'ev': 'exit', 'code': os.WEXITSTATUS(status), 'signal': None, 't': time.monotonic_ns()}
 
 
+STDIO = ('stdin', 'stdout', 'stderr')
+
+
+def make_fifos(folder):
+    for name in STDIO:
+        os.mkfifo(os.path.join(folder, name), 0o600)
+
+
+def open_fifos(folder):
+    """The program's ends. The supervisor holds the others open; without it, opening a writer
+    fails at once (non-blocking) rather than waiting for ever. The program gets them blocking."""
+    fds = []
+    try:
+        for fd, name in enumerate(STDIO):
+            path = os.path.join(folder, name)
+            fds.append(os.open(path, (os.O_RDONLY if fd == 0 else os.O_WRONLY) | os.O_NONBLOCK))
+            os.set_blocking(fds[-1], True)
+            os.unlink(path)  # the pipe lives on as long as its ends are open
+    except OSError:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return fds
+
+
 class PosixWatch(object):
-    def __init__(self, control):
+    def __init__(self, control, fifo_folder):
         self.control = control
+        self.fifo_folder = fifo_folder
         self.root = None
         self.reported = False
         self.wake_r, wake_w = os.pipe()
@@ -97,6 +159,20 @@ class PosixWatch(object):
             signal.signal(sig, lambda *_: None)
 
     def spawn(self, spec):
+        try:
+            stdio = open_fifos(self.fifo_folder)
+        except OSError as exc:
+            raise SpawnError('watchdog', exc.errno or 0, 'the output pipes')
+        try:
+            return self.spawn_with(spec, stdio)
+        finally:
+            for fd in stdio:
+                os.close(fd)  # the program's now: their end-of-file is the program's
+
+    def spawn_with(self, spec, stdio):
+        env = dict(spec['env'])
+        if spec.get('traced'):
+            env.update(traced_environment(stdio[1:]))
         ready_r, ready_w = os.pipe()  # close-on-exec: end-of-file means exec succeeded
         pid = os.fork()
         if pid == 0:
@@ -104,10 +180,17 @@ class PosixWatch(object):
             try:
                 os.close(ready_r)
                 os.close(CONTROL_FD)  # the lifeline is the watchdog's alone
+                for fd, source in enumerate(stdio):
+                    os.dup2(source, fd)
                 os.setsid()
+                # Python ignores these two for itself; an ignored signal survives exec, and a
+                # program must get the dispositions it would get from a shell.
+                for name in ('SIGPIPE', 'SIGXFSZ'):
+                    if hasattr(signal, name):
+                        signal.signal(getattr(signal, name), signal.SIG_DFL)
                 os.chdir(spec['cwd'])
                 stage = 'exec'
-                os.execvpe(spec['argv'][0], spec['argv'], spec['env'])
+                os.execvpe(spec['argv'][0], spec['argv'], env)
             except OSError as exc:
                 os.write(ready_w, ('%s:%d' % (stage, exc.errno or 0)).encode())
             finally:
@@ -119,7 +202,7 @@ class PosixWatch(object):
             os.waitpid(pid, 0)
             stage, _, number = failure.partition(':')
             subject = spec['cwd'] if stage == 'cwd' else spec['argv'][0]
-            raise OSError(int(number), '%s: %s' % (subject, os.strerror(int(number))))
+            raise SpawnError(stage, int(number), subject)
         self.root = pid
         self.become_subreaper()
         return pid
@@ -219,8 +302,11 @@ class WindowsWatch(object):
 
     def spawn(self, spec):
         import subprocess
+        env = dict(spec['env'])
+        if spec.get('traced'):
+            env.update(traced_environment(()))
         self.child = subprocess.Popen(
-            spec['argv'], cwd=spec['cwd'], env=spec['env'], close_fds=True,
+            spec['argv'], cwd=spec['cwd'], env=env, close_fds=True,
             creationflags=subprocess.CREATE_NEW_PROCESS_GROUP)
         return self.child.pid
 
@@ -261,14 +347,25 @@ class WindowsWatch(object):
 
 def main():
     control = Control(CONTROL_FD)
+    fifo_folder = sys.argv[1] if len(sys.argv) > 1 and os.name != 'nt' else None
+    if fifo_folder is not None:
+        try:
+            make_fifos(fifo_folder)
+        except OSError as exc:
+            control.send({'ev': 'spawn-failed', 'message': 'the output pipes: %s' % exc.strerror,
+                          'errno': exc.errno or 0, 'stage': 'watchdog'})
+            return 0
+        control.send({'ev': 'fifos'})
     spec = control.first_message()
     if spec is None:
         return 0
-    watch = WindowsWatch(control) if os.name == 'nt' else PosixWatch(control)
+    watch = WindowsWatch(control) if os.name == 'nt' else PosixWatch(control, fifo_folder)
+    raise_parent_fd_limit()
     try:
         pid = watch.spawn(spec)
     except OSError as exc:
-        control.send({'ev': 'spawn-failed', 'message': exc.strerror or str(exc)})
+        control.send({'ev': 'spawn-failed', 'message': exc.strerror or str(exc),
+                      'errno': exc.errno or 0, 'stage': getattr(exc, 'stage', 'exec')})
         return 0
     control.send({'ev': 'spawned', 'pid': pid, 't': time.monotonic_ns()})
     watch.run()

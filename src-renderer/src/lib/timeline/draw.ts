@@ -313,8 +313,10 @@ function cpuArea(
   p.poly(outline, { ...style, stroke: undefined }, true);
   // The top edge alone, so the level reads even where the fill is faint against a tint.
   const edge: number[] = [];
+  // An idle stretch draws no edge: a line along the bottom would read as a bar of its own.
+  const idle = (y: number | undefined) => (y ?? base) > base - 0.75;
   for (let i = 0; i + 3 < outline.length; i += 2)
-    if (outline[i + 1] !== base || outline[i + 3] !== base)
+    if (!idle(outline[i + 1]) || !idle(outline[i + 3]))
       edge.push(outline[i] ?? 0, outline[i + 1] ?? 0, outline[i + 2] ?? 0, outline[i + 3] ?? 0);
   if (style.stroke) p.segments(edge, { stroke: style.stroke, lineWidth: style.lineWidth ?? 1 });
 }
