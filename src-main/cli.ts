@@ -193,7 +193,8 @@ async function record(args: string[], io: CliIo): Promise<number> {
     if (options.step) supervisor.input(runId, undefined, true);
     const end = await supervisor.waitForEnd(runId);
     const events = supervisor.events(runId);
-    await writeRecording(options.out, end, events, GENERATOR);
+    // A path given on the command line is replaced, as -o replaces everywhere.
+    await writeRecording(options.out, end, events, GENERATOR, 'replace');
     // A program that could not be started is told as a shell tells it, even with --quiet.
     if (end.rootPid === null && end.error) say(`procscope: ${end.error}\n`);
     progress(

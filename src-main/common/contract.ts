@@ -120,8 +120,21 @@ export const methods = {
     z.object({ purpose: z.enum(['script', 'recording', 'python']) }).strict(),
   ),
 
-  'recording.save': method<{ path: string }>('teacher')(
-    z.object({ runId: RunIdSchema, path: filePath.optional() }).strict(),
+  /**
+   * Writes a run's recording. Without `path`, into the recordings folder; `path` (browser mode
+   * only) is an absolute path. An existing file is refused with 'already-exists' unless `replace`
+   * says the user confirmed replacing it. `saveAs` (Electron only) asks the OS save dialog where,
+   * and the path comes from that dialog alone; `path: null` means the user cancelled it.
+   */
+  'recording.save': method<{ path: string | null }>('teacher')(
+    z
+      .object({
+        runId: RunIdSchema,
+        path: filePath.optional(),
+        replace: z.boolean().optional(),
+        saveAs: z.boolean().optional(),
+      })
+      .strict(),
   ),
   'recording.open': method<RunSummary>('teacher')(z.object({ path: filePath }).strict()),
   'recording.list': method<RecordingEntry[]>('read')(none),

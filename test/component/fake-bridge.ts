@@ -10,7 +10,7 @@ export class FakeBridge {
   private readonly listeners = new Map<string, Set<(payload: never) => void>>();
   state = 'open' as const;
   problem = null;
-  transport = 'websocket' as const;
+  transport: 'websocket' | 'electron' = 'websocket';
 
   constructor(private readonly answers: Answers) {}
 
@@ -30,6 +30,10 @@ export class FakeBridge {
     if (!set) this.listeners.set(name, (set = new Set()));
     set.add(listener as (payload: never) => void);
     return () => set.delete(listener as (payload: never) => void);
+  }
+
+  recordingUrl(runId: string): string | null {
+    return this.transport === 'websocket' ? `/download/recording?run=${runId}&token=t` : null;
   }
 
   onConnected(listener: () => void): () => void {

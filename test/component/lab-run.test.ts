@@ -1,8 +1,9 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import OutputPanel from '../../src-renderer/src/components/lab/OutputPanel.svelte';
 import LabView from '../../src-renderer/src/components/lab/LabView.svelte';
+import { ApiCallError } from '../../src-renderer/src/lib/bridge.svelte';
 import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
 import type { OutputLine } from '../../src-renderer/src/lib/lab-model';
 import { CHILD_1, CHILD_2, ROOT, finished, joining, labBridge, summary } from './lab-fixtures';
@@ -259,5 +260,70 @@ describe('a replayed run', () => {
     expect(screen.getByTestId('scrubbed')).toHaveTextContent('Processes as they stood');
     expect(states()[0]).not.toBe('terminated');
     expect(states()).toContain('running');
+  });
+});
+
+describe('saving a recording', () => {
+  it('asks before replacing a saved recording, and replaces only on Replace', async () => {
+    const saved = '/data/recordings/lesson.py-2025.procscope';
+    const saves: unknown[] = [];
+    const bridge = labBridge(
+      { runs: [summary({ state: 'exited', exitCode: 0, endedAt: Date.now() })], log: finished() },
+      {
+        'recording.save': (params) => {
+          saves.push(params);
+          if (saves.length > 1 && !params.replace) {
+            throw new ApiCallError({ code: 'already-exists', message: `${saved} already exists.` });
+          }
+          return { path: saved };
+        },
+      },
+    );
+    render(LabView, { lab: new LabStore(bridge.asBridge()) });
+    const save = await screen.findByRole('button', { name: 'Save recording' });
+    await fireEvent.click(save);
+    expect(await screen.findByTestId('lab-notice')).toHaveTextContent(
+      `Recording saved to ${saved}`,
+    );
+
+    await fireEvent.click(save);
+    const dialog = await screen.findByRole('dialog', { name: 'Replace the saved recording?' });
+    expect(dialog).toHaveTextContent(`${saved} already exists.`);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(saves).toHaveLength(2);
+
+    await fireEvent.click(save);
+    await fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Replace' }),
+    );
+    await vi.waitFor(() => expect(saves).toHaveLength(4));
+    expect(saves.at(-1)).toEqual({ runId: 'run-1', replace: true });
+    expect(saves.slice(0, 3)).toEqual([{ runId: 'run-1' }, { runId: 'run-1' }, { runId: 'run-1' }]);
+  });
+
+  it('offers the recording as a download in browser mode, the save dialog in the app', async () => {
+    await showRun();
+    const link = screen.getByRole('link', { name: 'Save as…' });
+    expect(link).toHaveAttribute('download');
+    expect(link).toHaveAttribute('href', '/download/recording?run=run-1&token=t');
+
+    cleanup();
+    const saves: unknown[] = [];
+    const app = labBridge(
+      { runs: [summary({ state: 'exited', exitCode: 0, endedAt: Date.now() })], log: finished() },
+      {
+        'recording.save': (params) => {
+          saves.push(params);
+          return { path: null };
+        },
+      },
+    );
+    app.transport = 'electron';
+    render(LabView, { lab: new LabStore(app.asBridge()) });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Save as…' }));
+    // The renderer never says where: the main process asks the OS dialog.
+    await vi.waitFor(() => expect(saves).toEqual([{ runId: 'run-1', saveAs: true }]));
+    expect(screen.queryByTestId('lab-notice')).toBeNull();
   });
 });

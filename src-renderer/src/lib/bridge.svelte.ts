@@ -1,7 +1,7 @@
 // The renderer's only door to the backend. Inside Electron the preload has put `window.procscope`
 // there; in a plain browser we open the WebSocket that served this page. Above this file nothing
 // knows which of the two it is on.
-import { WEBSOCKET_PATH } from '$common/channels';
+import { RECORDING_DOWNLOAD_PATH, WEBSOCKET_PATH } from '$common/channels';
 import type {
   CallMessage,
   EventMap,
@@ -83,6 +83,13 @@ export class Bridge {
     return () => set.delete(listener as Listener);
   }
 
+  /** Browser mode: where a run's recording downloads from. Electron has a save dialog instead. */
+  recordingUrl(runId: string): string | null {
+    if (this.transport !== 'websocket') return null;
+    const query = new URLSearchParams({ run: runId, token: this.token() });
+    return `${RECORDING_DOWNLOAD_PATH}?${query.toString()}`;
+  }
+
   /** Runs now if connected and again after every reconnect: the place to (re)load state. */
   onConnected(listener: () => void): () => void {
     this.connectedListeners.add(listener);
@@ -125,7 +132,7 @@ export class Bridge {
   }
 
   private openSocket(): void {
-    const token = new URL(this.target.location.href).searchParams.get('token') ?? '';
+    const token = this.token();
     const scheme = this.target.location.protocol === 'https:' ? 'wss' : 'ws';
     const url = `${scheme}://${this.target.location.host}${WEBSOCKET_PATH}?token=${encodeURIComponent(token)}`;
     const socket = new WebSocket(url);
@@ -152,6 +159,10 @@ export class Bridge {
       const delay = RECONNECT_DELAYS_MS[Math.min(this.attempts++, RECONNECT_DELAYS_MS.length - 1)];
       setTimeout(() => this.openSocket(), delay);
     };
+  }
+
+  private token(): string {
+    return new URL(this.target.location.href).searchParams.get('token') ?? '';
   }
 
   private failPending(): void {

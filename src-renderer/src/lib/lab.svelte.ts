@@ -19,6 +19,15 @@ const MAX_LOG = 100_000;
 
 export type PickPurpose = 'script' | 'recording' | 'python';
 
+type SaveRequest = Omit<Params<'recording.save'>, 'runId'>;
+
+export interface PendingReplace {
+  runId: string;
+  request: SaveRequest;
+  /** What is in the way, as the backend put it. */
+  question: string;
+}
+
 export interface LabNotice {
   tone: 'info' | 'error';
   text: string;
@@ -51,6 +60,8 @@ export class LabStore {
   /** Electron has OS file pickers; browser mode types paths. Learnt from the first refusal too. */
   canPick = $state(false);
   recordings = $state.raw<RecordingEntry[] | null>(null);
+  /** A save found a file in the way: the "Replace?" question, until it is answered. */
+  replacing = $state.raw<PendingReplace | null>(null);
   /** Outcome of the last action (saved a recording, a signal that failed…). */
   notice = $state.raw<LabNotice | null>(null);
 
@@ -211,15 +222,46 @@ export class LabStore {
   }
 
   /** Saves the selected run where the backend keeps recordings (listed by recording.list). */
-  async saveRecording(): Promise<string | null> {
-    const runId = this.selectedId;
+  saveRecording(): Promise<string | null> {
+    return this.save({});
+  }
+
+  /** Electron: the OS save dialog says where (and asks about replacing, itself). */
+  saveRecordingAs(): Promise<string | null> {
+    return this.save({ saveAs: true });
+  }
+
+  /** Browser mode: the address a run's recording downloads from ("Save as…"); null in the app. */
+  downloadUrl(runId: string): string | null {
+    return this.bridge.recordingUrl(runId);
+  }
+
+  /** The user said yes to "Replace?": the save that found a file in the way, again. */
+  confirmReplace(): Promise<string | null> {
+    const pending = this.replacing;
+    this.replacing = null;
+    return pending
+      ? this.save({ ...pending.request, replace: true }, pending.runId)
+      : Promise.resolve(null);
+  }
+
+  cancelReplace(): void {
+    this.replacing = null;
+  }
+
+  private async save(request: SaveRequest, runId = this.selectedId): Promise<string | null> {
     if (runId === null) return null;
     try {
-      const saved = await this.bridge.call('recording.save', { runId });
-      this.notice = { tone: 'info', text: `Recording saved to ${saved.path}` };
+      const saved = await this.bridge.call('recording.save', { runId, ...request });
+      if (saved.path !== null)
+        this.notice = { tone: 'info', text: `Recording saved to ${saved.path}` };
       return saved.path;
     } catch (error) {
-      this.notice = { tone: 'error', text: `The recording was not saved: ${messageOf(error)}` };
+      if (error instanceof ApiCallError && error.code === 'already-exists') {
+        this.replacing = { runId, request, question: error.message };
+      } else {
+        this.notice = { tone: 'error', text: `The recording was not saved: ${messageOf(error)}` };
+      }
       return null;
     }
   }
