@@ -19,6 +19,7 @@ import { isLive, type LabStore } from './lab.svelte';
 import { OutputBuffer, type OutputLine, type StepPause } from './lab-model';
 import { NarrationFeed, type NarrationLine } from './narration';
 import { fetchRunLog } from './run-log';
+import type { TimelineRun } from './timeline/runs';
 
 export { isLive } from './lab.svelte';
 
@@ -35,8 +36,6 @@ export interface RunMeasure {
   printed: string | null;
   /** The speedup the program printed ("speedup: 1.9x"): parallel against one after another. */
   speedup: number | null;
-  /** µs into the run at which the main script started (its tracer attached): runs align here. */
-  scriptStartUs: number | null;
   /** The tracer's view: the main script's start to its end, without interpreter start-up. */
   scriptUs: number | null;
   /** From starting the run to its end: start-up, tracing, and Python's wait for children. */
@@ -55,18 +54,6 @@ export interface VariationResult {
   /** That run is the one on screen. */
   current: boolean;
   live: boolean;
-}
-
-/** A run on the compare Timeline: the runs are stacked, aligned where their scripts started. */
-export interface ComparedRun {
-  runId: string;
-  label: string;
-  events: readonly LabEvent[];
-  live: boolean;
-  /** µs into the run at which its main script started. */
-  alignAt: number;
-  /** Its headline, as the results show it: "15 ms", "1.9×". */
-  headline: string | null;
 }
 
 const WALL_TIME = /Wall time:\s*([\d.]+)\s*(ms|s)\b/;
@@ -114,7 +101,6 @@ export function measureRun(
     programUs,
     printed,
     speedup,
-    scriptStartUs: scriptStart,
     scriptUs: scriptStart === null || scriptEnd === null ? null : scriptEnd - scriptStart,
     endToEndUs: started === null || ended === null ? null : ended - started,
     values: lesson
@@ -262,22 +248,25 @@ export class LessonsStore {
     this.comparable && this.lesson !== null && this.comparing[this.lesson.id] === true,
   );
 
-  /** The runs on the compare Timeline, in the order of the variations, top to bottom. */
-  readonly compared = $derived.by((): ComparedRun[] => {
+  /**
+   * The runs on the compare Timeline, in the order of the variations, top to bottom (it lines
+   * them up at their scripts' start), each headed by its variation and its headline figure.
+   */
+  readonly compared = $derived.by((): TimelineRun[] => {
     const lesson = this.lesson;
     if (!this.compare || !lesson) return [];
-    return this.results.flatMap((result): ComparedRun[] => {
+    return this.results.flatMap((result): TimelineRun[] => {
       if (result.runId === null || !this.isCompared(result.variation.id)) return [];
       const events = result.current ? this.lab.events : this.ended[result.runId]?.events;
       if (!events) return [];
       return [
         {
-          runId: result.runId,
-          label: result.variation.label,
+          key: result.runId,
+          title: result.variation.label,
           events,
           live: result.live,
-          alignAt: result.measure?.scriptStartUs ?? 0,
-          headline: result.measure ? headlineOf(lesson, result.measure) : null,
+          // Lessons not about time are compared by their values, not by a wall time.
+          figure: (result.measure && headlineOf(lesson, result.measure)) ?? '',
         },
       ];
     });
