@@ -18,14 +18,8 @@ import {
   type RunSummary,
 } from './lab';
 import type { Lesson } from './lessons';
-import {
-  ShareNavigationSchema,
-  ShareStartSchema,
-  type NetworkChoice,
-  type ShareStage,
-  type ShareStatus,
-  type ViewerAccess,
-} from './share';
+import type { NetworkChoice, ShareStage, ShareStatus, ViewerAccess } from './share';
+import { ShareNavigationSchema, ShareStartSchema } from './share-schemas';
 
 /** A method: its params are validated at runtime on arrival; its result type is compile-time only. */
 interface MethodSpec<P extends z.ZodType, R> {

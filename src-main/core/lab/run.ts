@@ -30,7 +30,14 @@ import type {
   TracerServer,
   TracerSink,
 } from './tracer-server';
+import { killRun } from './kill-run';
 import { Watchdog, type ProgramSpec, type SpawnFailure } from './watchdog';
+
+/**
+ * After a stop's grace period the watchdog kills what is left and has it reaped within ~2 s (its
+ * KILL_SETTLE_S); past that much more, it cannot answer and Procscope ends the run itself.
+ */
+const STOP_SETTLE_MS = 2_500;
 
 /** Processes of an ending run still talking after this long are not waited for. */
 const CHANNEL_DRAIN_MS = 1_000;
@@ -92,6 +99,9 @@ export class LabRun implements TracerSink {
   private channelsDrained: (() => void) | undefined;
   private pauses: Pause[] = [];
   private stopRequested = false;
+  private stopDeadline: NodeJS.Timeout | undefined;
+  /** The watchdog was still there at the stop deadline, and the run was killed without it. */
+  private watchdogUnresponsive = false;
   private scriptError: string | null = null;
   private rootStatus: ExitStatus | undefined;
   private finishing = false;
@@ -219,10 +229,16 @@ export class LabRun implements TracerSink {
     this.watchdog?.closeOutput(stream);
   }
 
+  /**
+   * SIGTERM to the whole run, SIGKILL after graceMs — by the watchdog. Should it not have ended
+   * the run by the deadline (it was suspended, or hangs), Procscope kills the run itself: the
+   * answer never waits on a helper that cannot give it.
+   */
   stop(graceMs: number): Promise<RunSummary> {
     if (!this.finished) {
       this.stopRequested = true;
       if (this.state.rootPid !== null) this.watchdog?.stop(graceMs);
+      this.stopDeadline ??= setTimeout(() => void this.forceEnd(), graceMs + STOP_SETTLE_MS);
     }
     return this.ended.promise;
   }
@@ -388,11 +404,23 @@ export class LabRun implements TracerSink {
     this.watchdog?.release();
   }
 
+  private async forceEnd(): Promise<void> {
+    const watchdog = this.watchdog;
+    if (this.finishing || !watchdog?.running || watchdog.pid === undefined) return;
+    this.watchdogUnresponsive = true;
+    await killRun(this.deps.tree, watchdog.pid, this.state.rootPid, this.observer.pids());
+    await this.finish();
+  }
+
   private async finish(): Promise<void> {
     if (this.finishing) return;
     this.finishing = true;
+    clearTimeout(this.stopDeadline);
     const { rootPid } = this.state;
-    if (this.state.state !== 'failed' && !this.rootStatus) {
+    if (this.watchdogUnresponsive) {
+      this.state.error =
+        "The run's watchdog did not answer (it may have been suspended); Procscope killed the run's processes itself.";
+    } else if (this.state.state !== 'failed' && !this.rootStatus) {
       // The watchdog died: before starting the program, or with it still running, in which
       // case nothing holds the lifeline any more.
       if (rootPid !== null) this.watchdog?.killGroup(rootPid);

@@ -82,7 +82,8 @@ export class LabStore {
     bridge.on('lab.events', ({ runId, events }) => this.receive(runId, events));
     bridge.onConnected(() => {
       void this.refresh();
-      void this.loadPython();
+      // Which interpreter runs is the teacher's business: a viewer runs nothing.
+      if (bridge.role !== 'viewer') void this.loadPython();
       // Whatever was pushed while we were away is fetched from the last seq we hold.
       if (this.selectedId !== null) void this.load(this.selectedId, this.lastSeq);
     });
