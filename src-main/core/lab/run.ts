@@ -430,6 +430,9 @@ export class LabRun implements TracerSink {
           : "The run's watchdog exited unexpectedly; the run was killed.";
       this.setState('failed');
     }
+    // Every process of the run is gone; a tracer that connected just before its process ended
+    // may not have been heard yet.
+    await this.deps.server.settled();
     await this.channelsClosed();
     if (this.watchdog) this.deps.stdin?.unpipe(this.watchdog.stdin);
     this.unregister?.();
