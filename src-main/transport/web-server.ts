@@ -24,9 +24,6 @@ import {
 import { ListenAddress } from './listen-address';
 import { RpcDispatcher } from './rpc';
 
-/** For listeners that close unauthorised sockets themselves (the class share's). */
-export const UNAUTHORIZED_CLOSE_CODE = CLOSE_CODES.unauthorized;
-
 export interface WebServerOptions {
   backend: Backend;
   staticDir: string;

@@ -1,6 +1,6 @@
 // Just enough of the Bridge for stores and components: calls answered from a table, events pushed
 // by the test.
-import type { EventMap, EventName, MethodName, Params, Result } from '$common/contract';
+import type { ClientRole, EventMap, EventName, MethodName, Params, Result } from '$common/contract';
 import type { Bridge } from '../../src-renderer/src/lib/bridge.svelte';
 
 type Answers = { [M in MethodName]?: (params: Params<M>) => Result<M> };
@@ -11,6 +11,7 @@ export class FakeBridge {
   state = 'open' as const;
   problem = null;
   transport: 'websocket' | 'electron' = 'websocket';
+  role: ClientRole = 'teacher';
 
   constructor(private readonly answers: Answers) {}
 

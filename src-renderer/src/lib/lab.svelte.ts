@@ -56,6 +56,8 @@ export class LabStore {
 
   /** The start form, kept here so it survives switching tabs. */
   draft = $state<LabDraft>(emptyDraft());
+  /** The line being typed for the selected run's stdin, kept likewise. */
+  inputDraft = $state('');
   starting = $state(false);
   startError = $state<string | null>(null);
 
@@ -96,7 +98,8 @@ export class LabStore {
     bridge.on('lab.events', ({ runId, events }) => this.receive(runId, events));
     bridge.onConnected(() => {
       void this.refresh();
-      void this.loadPython();
+      // Which interpreter runs is the teacher's business: a viewer runs nothing.
+      if (bridge.role !== 'viewer') void this.loadPython();
       // Whatever was pushed while we were away is fetched from the last seq we hold.
       if (this.selectedId !== null) void this.load(this.selectedId, this.lastSeq);
     });
@@ -231,6 +234,20 @@ export class LabStore {
 
   step(action: StepAction): Promise<void> {
     return this.act('Stepping', (runId) => this.bridge.call('lab.step', { runId, action }));
+  }
+
+  /**
+   * `text` to the selected run's stdin, as typed; `eof` then ends its input (Ctrl-D). Resolves
+   * whether it was sent (a failure is told in the notice).
+   */
+  async input(text: string, eof = false): Promise<boolean> {
+    let sent = false;
+    await this.act(eof ? 'Ending the input' : 'Sending input', async (runId) => {
+      const summary = await this.bridge.call('lab.input', { runId, text, eof });
+      sent = true;
+      return summary;
+    });
+    return sent;
   }
 
   setStepMode(on: boolean): Promise<void> {
