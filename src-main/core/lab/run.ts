@@ -30,7 +30,14 @@ import type {
   TracerServer,
   TracerSink,
 } from './tracer-server';
+import { killRun } from './kill-run';
 import { Watchdog, type ProgramSpec, type SpawnFailure } from './watchdog';
+
+/**
+ * After a stop's grace period the watchdog kills what is left and has it reaped within ~2 s (its
+ * KILL_SETTLE_S); past that much more, it cannot answer and Procscope ends the run itself.
+ */
+const STOP_SETTLE_MS = 2_500;
 
 /** Processes of an ending run still talking after this long are not waited for. */
 const CHANNEL_DRAIN_MS = 1_000;
@@ -92,6 +99,9 @@ export class LabRun implements TracerSink {
   private channelsDrained: (() => void) | undefined;
   private pauses: Pause[] = [];
   private stopRequested = false;
+  private stopDeadline: NodeJS.Timeout | undefined;
+  /** The watchdog was still there at the stop deadline, and the run was killed without it. */
+  private watchdogUnresponsive = false;
   private scriptError: string | null = null;
   private rootStatus: ExitStatus | undefined;
   private finishing = false;
@@ -181,7 +191,13 @@ export class LabRun implements TracerSink {
       droppedOutputBytes: this.stream.droppedOutputBytes,
       droppedEvents: this.stream.droppedEvents,
       lastSeq: this.stream.lastSeq,
+      inputOpen: this.inputOpen(),
     };
+  }
+
+  private inputOpen(): boolean {
+    const stdin = this.watchdog?.stdin;
+    return !this.finished && stdin !== undefined && !stdin.writableEnded && !stdin.destroyed;
   }
 
   get isLive(): boolean {
@@ -196,15 +212,13 @@ export class LabRun implements TracerSink {
     return this.stream.since(sinceSeq);
   }
 
-  /** Text (or bytes) for the program's stdin, as if typed. */
-  input(data: string | Buffer): void {
+  /** Text for the program's stdin, as if typed; with `eof`, its end follows (Ctrl-D). */
+  input(text: string, eof: boolean): void {
     const stdin = this.openStdin();
-    stdin.write(data);
-  }
-
-  /** End of the program's stdin: what Ctrl-D is on a terminal. */
-  endInput(): void {
-    this.openStdin().end();
+    if (text) stdin.write(text);
+    if (eof) stdin.end();
+    this.stream.appendAfterOutput({ kind: 'input', t: this.now(), text, eof });
+    if (eof) this.deps.onSummary(this.summary());
   }
 
   /**
@@ -215,10 +229,16 @@ export class LabRun implements TracerSink {
     this.watchdog?.closeOutput(stream);
   }
 
+  /**
+   * SIGTERM to the whole run, SIGKILL after graceMs — by the watchdog. Should it not have ended
+   * the run by the deadline (it was suspended, or hangs), Procscope kills the run itself: the
+   * answer never waits on a helper that cannot give it.
+   */
   stop(graceMs: number): Promise<RunSummary> {
     if (!this.finished) {
       this.stopRequested = true;
       if (this.state.rootPid !== null) this.watchdog?.stop(graceMs);
+      this.stopDeadline ??= setTimeout(() => void this.forceEnd(), graceMs + STOP_SETTLE_MS);
     }
     return this.ended.promise;
   }
@@ -384,11 +404,23 @@ export class LabRun implements TracerSink {
     this.watchdog?.release();
   }
 
+  private async forceEnd(): Promise<void> {
+    const watchdog = this.watchdog;
+    if (this.finishing || !watchdog?.running || watchdog.pid === undefined) return;
+    this.watchdogUnresponsive = true;
+    await killRun(this.deps.tree, watchdog.pid, this.state.rootPid, this.observer.pids());
+    await this.finish();
+  }
+
   private async finish(): Promise<void> {
     if (this.finishing) return;
     this.finishing = true;
+    clearTimeout(this.stopDeadline);
     const { rootPid } = this.state;
-    if (this.state.state !== 'failed' && !this.rootStatus) {
+    if (this.watchdogUnresponsive) {
+      this.state.error =
+        "The run's watchdog did not answer (it may have been suspended); Procscope killed the run's processes itself.";
+    } else if (this.state.state !== 'failed' && !this.rootStatus) {
       // The watchdog died: before starting the program, or with it still running, in which
       // case nothing holds the lifeline any more.
       if (rootPid !== null) this.watchdog?.killGroup(rootPid);
@@ -488,7 +520,10 @@ export class LabRun implements TracerSink {
     if (!stdin || this.finished) {
       throw new ProcscopeError('gone', 'The program has ended: there is nobody to read input.');
     }
-    if (stdin.writableEnded || stdin.destroyed) {
+    if (this.deps.stdin) {
+      throw new ProcscopeError('invalid-params', "This run's input comes from elsewhere.");
+    }
+    if (!this.inputOpen()) {
       throw new ProcscopeError('invalid-params', "The program's input is already closed.");
     }
     return stdin;

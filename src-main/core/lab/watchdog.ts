@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Duplex, PassThrough } from 'node:stream';
 import { z } from 'zod';
+import { trackHelper } from '../helpers';
 import type { ExitStatus } from './process-tree';
 
 // `t`: the watchdog's monotonic clock (ns) when it happened, the clock tracers use too.
@@ -77,13 +78,12 @@ export class Watchdog {
     const fifos = process.platform !== 'win32';
     this.fifoFolder = fifos ? mkdtempSync(path.join(tmpdir(), 'procscope-run-')) : undefined;
     // -I -S: no PYTHON* variables and no site, so the watchdog is never traced and starts fast.
-    this.child = spawn(
-      python,
-      ['-I', '-S', script, ...(this.fifoFolder ? [this.fifoFolder] : [])],
-      {
+    this.child = trackHelper(
+      spawn(python, ['-I', '-S', script, ...(this.fifoFolder ? [this.fifoFolder] : [])], {
         stdio: fifos ? ['ignore', 'ignore', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'],
         windowsHide: true,
-      },
+      }),
+      'the watchdog of a Lab run (stop the run in the Lab instead)',
     );
     const [stdin, stdout, stderr, lifeline] = this.child.stdio;
     if (!stderr || !(lifeline instanceof Duplex)) {
@@ -218,6 +218,13 @@ export class Watchdog {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The watchdog process has not exited (it may still be unable to answer: suspended). */
+  get running(): boolean {
+    return (
+      this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
   }
 
   /** SIGTERM the run's process group, then SIGKILL what is left after graceMs. */

@@ -10,14 +10,17 @@ program in a new session - a process group of its own, inherited by every descen
 
   * reports the program's pid, and later its exit status, on fd 3, each stamped with the
     monotonic clock at the moment it happened (the supervisor's event loop may be busy);
-  * on {"op": "stop", "graceMs": N}: SIGTERM to the group, SIGKILL to what is left after N ms;
+  * on {"op": "stop", "graceMs": N}: SIGTERM to the run, SIGKILL to what is left after N ms;
   * when fd 3 reaches end-of-file - the supervisor ended the run, or died, even by SIGKILL, since
-    the kernel closes a dead process's sockets - stops the group the same way and exits.
+    the kernel closes a dead process's sockets - stops the run the same way and exits.
 
 That last point is the lifeline: nothing of a run outlives the app. The watchdog is not in the
-group it kills, so it survives to finish the job and to report. On Linux it also becomes the
-run's child subreaper: orphans of the run are reparented to it instead of to pid 1 and it reaps
-them, so killed processes do not linger as zombies where pid 1 reaps nobody (containers).
+group it kills, so it survives to finish the job and to report. On Linux it is the run's child
+subreaper (from before the program is forked): a descendant that leaves the group (setsid) and
+is orphaned (a double fork) is reparented to the watchdog instead of to pid 1. So "the run" is
+every descendant of the watchdog, found by walking /proc, not only the process group; the kill
+freezes them (SIGSTOP: a stopped process forks no more) before it kills them, and the watchdog
+reaps them, so none lingers as a zombie where pid 1 reaps nobody (containers).
 
 Python 3.8 compatible; stdlib only.
 """
@@ -117,6 +120,61 @@ def describe_status(status):
     return {'ev': 'exit', 'code': os.WEXITSTATUS(status), 'signal': None, 't': time.monotonic_ns()}
 
 
+def become_subreaper():
+    """Linux: orphans among our descendants are reparented to us, not to pid 1."""
+    if not sys.platform.startswith('linux'):
+        return
+    try:
+        import ctypes
+        PR_SET_CHILD_SUBREAPER = 36
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except Exception:
+        pass  # Orphans then go to pid 1; the process group is still killed.
+
+
+def children(pid):
+    """Live children of pid, from every thread's children file (a process forked from a worker
+    thread is listed under that thread only). Empty where /proc has no such files."""
+    found = []
+    try:
+        tids = os.listdir('/proc/%d/task' % pid)
+    except OSError:
+        return found
+    for tid in tids:
+        try:
+            with open('/proc/%d/task/%s/children' % (pid, tid)) as listing:
+                found.extend(int(child) for child in listing.read().split())
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def is_zombie(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as stat:
+            return stat.read().rpartition(')')[2].split()[0] in ('Z', 'X')
+    except (OSError, IndexError):
+        return True
+
+
+def descendants(pid):
+    """Every live descendant of pid, breadth first (zombies have exited: nothing to signal)."""
+    found = []
+    level = children(pid)
+    seen = set()
+    while level:
+        following = []
+        for child in level:
+            if child in seen:
+                continue
+            seen.add(child)
+            if not is_zombie(child):
+                found.append(child)
+            following.extend(children(child))
+        level = following
+    return found
+
+
 STDIO = ('stdin', 'stdout', 'stderr')
 
 
@@ -204,19 +262,7 @@ class PosixWatch(object):
             subject = spec['cwd'] if stage == 'cwd' else spec['argv'][0]
             raise SpawnError(stage, int(number), subject)
         self.root = pid
-        self.become_subreaper()
         return pid
-
-    @staticmethod
-    def become_subreaper():
-        if not sys.platform.startswith('linux'):
-            return
-        try:
-            import ctypes
-            PR_SET_CHILD_SUBREAPER = 36
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-        except Exception:
-            pass  # Orphans then go to pid 1, which reaps them on an ordinary system.
 
     def reap(self):
         while True:
@@ -230,8 +276,11 @@ class PosixWatch(object):
                 self.reported = True
                 self.control.send(describe_status(status))
 
-    def group_alive(self):
+    def alive(self):
+        """Whether anything of the run is left: its group, or a descendant that left it."""
         self.reap()
+        if descendants(os.getpid()):
+            return True
         try:
             os.killpg(self.root, 0)
         except ProcessLookupError:
@@ -240,11 +289,23 @@ class PosixWatch(object):
             return True
         return True
 
-    def signal_group(self, sig):
+    def signal_run(self, sig):
+        """The group, and every descendant whether it stayed in the group or not."""
         try:
             os.killpg(self.root, sig)
         except OSError:
             pass
+        for pid in descendants(os.getpid()):
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+
+    def kill_run(self):
+        """Frozen first, then killed: between listing a process's children and killing it, a
+        running process could fork one more."""
+        self.signal_run(signal.SIGSTOP)
+        self.signal_run(signal.SIGKILL)
 
     def wait(self, timeout):
         import select
@@ -261,17 +322,17 @@ class PosixWatch(object):
         return []
 
     def stop(self, grace_s):
-        if not self.group_alive():
+        if not self.alive():
             return
-        self.signal_group(signal.SIGTERM)
+        self.signal_run(signal.SIGTERM)
+        # A process stopped by the user (SIGSTOP) acts on SIGTERM only once it runs again.
+        self.signal_run(signal.SIGCONT)
         deadline = time.monotonic() + grace_s
-        while self.group_alive() and time.monotonic() < deadline:
+        while self.alive() and time.monotonic() < deadline:
             self.wait(min(TICK_S, max(0.0, deadline - time.monotonic())))
-        if not self.group_alive():
-            return
-        self.signal_group(signal.SIGKILL)
         deadline = time.monotonic() + KILL_SETTLE_S
-        while self.group_alive() and time.monotonic() < deadline:
+        while self.alive() and time.monotonic() < deadline:
+            self.kill_run()
             self.wait(TICK_S)
 
     def run(self):
@@ -360,6 +421,8 @@ def main():
     if spec is None:
         return 0
     watch = WindowsWatch(control) if os.name == 'nt' else PosixWatch(control, fifo_folder)
+    # Before the program exists: an orphan of its very first moments is ours as well.
+    become_subreaper()
     raise_parent_fd_limit()
     try:
         pid = watch.spawn(spec)
