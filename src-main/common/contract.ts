@@ -8,6 +8,7 @@ import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, SIGNALS } from './system';
 import {
   RunEventsRequestSchema,
   RunIdSchema,
+  RunInputRequestSchema,
   SetStepModeRequestSchema,
   SignalRunProcessRequestSchema,
   StartRunRequestSchema,
@@ -107,6 +108,8 @@ export const methods = {
   'lab.signal': method<RunSummary>('teacher')(SignalRunProcessRequestSchema),
   'lab.step': method<RunSummary>('teacher')(StepRequestSchema),
   'lab.setStepMode': method<RunSummary>('teacher')(SetStepModeRequestSchema),
+  /** Text for the program's stdin, as typed in a terminal; eof then closes it (Ctrl-D). */
+  'lab.input': method<RunSummary>('teacher')(RunInputRequestSchema),
   'lab.runs': method<RunSummary[]>('read')(none),
   'lab.events': method<RunLog>('read')(RunEventsRequestSchema),
   /** Electron only: the OS file picker. Browser mode answers 'unavailable' (use a path field). */

@@ -125,6 +125,8 @@ export interface RunSummary {
   python: PythonInfo | null;
   /** Output that was not kept: beyond the per-window rate cap or evicted from the ring. */
   droppedOutputBytes: number;
+  /** The program's stdin still takes input (lab.input): until its end is sent, or the run ends. */
+  inputOpen?: boolean;
   /** Events evicted from the front of the bounded log. */
   droppedEvents: number;
   /** seq of the newest event. */
@@ -199,6 +201,13 @@ export interface OutputEvent extends EventBase {
   text: string;
   /** Bytes of this stream and window that were dropped by the rate cap. */
   droppedBytes: number;
+}
+
+/** Text sent to the program's stdin (lab.input), as typed; `eof`: its end was sent after it. */
+export interface InputEvent extends EventBase {
+  kind: 'input';
+  text: string;
+  eof: boolean;
 }
 
 export interface CpuSampleThread {
@@ -467,6 +476,7 @@ export type LabEvent =
   | ProcAppearedEvent
   | ProcExitedEvent
   | OutputEvent
+  | InputEvent
   | CpuSampleEvent
   | TracerAttachedEvent
   | TracerErrorEvent
@@ -504,6 +514,7 @@ const KINDS: Record<LabEventKind, true> = {
   'proc.appeared': true,
   'proc.exited': true,
   output: true,
+  input: true,
   'cpu.sample': true,
   'tracer.attached': true,
   'tracer.error': true,

@@ -91,6 +91,10 @@ export function createBackend(options: BackendOptions): Backend {
       lab.supervisor.step(runId, action);
       return lab.supervisor.run(runId);
     },
+    'lab.input': ({ runId, text, eof }) => {
+      lab.supervisor.input(runId, text, eof);
+      return lab.supervisor.run(runId);
+    },
     'lab.setStepMode': ({ runId, on }) => {
       lab.supervisor.setStepMode(runId, on);
       return lab.supervisor.run(runId);

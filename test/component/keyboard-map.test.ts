@@ -151,7 +151,10 @@ describe('every key the overlay lists does what it says', { timeout: 30_000 }, (
         ],
         log: pausedAtStart(created()),
       },
-      { 'lab.stop': ({ runId }) => summary({ id: runId, state: 'stopped' }) },
+      {
+        'lab.stop': ({ runId }) => summary({ id: runId, state: 'stopped' }),
+        'lab.input': ({ runId }) => summary({ id: runId, stepMode: true }),
+      },
     );
     const lab = new LabStore(bridge.asBridge());
     render(LabView, { lab });
@@ -169,6 +172,23 @@ describe('every key the overlay lists does what it says', { timeout: 30_000 }, (
         await expect.poll(() => lab.selectedId).toBe(before);
       },
       End: expectEndFollows,
+      Enter: async () => {
+        const field = screen.getByLabelText('Input', { exact: true });
+        await fireEvent.input(field, { target: { value: 'Ada' } });
+        await fireEvent.keyDown(field, { key: 'Enter' });
+        await expect
+          .poll(() => calls('lab.input'))
+          .toEqual([{ runId: 'run-1', text: 'Ada\n', eof: false }]);
+      },
+      'Ctrl D': async () => {
+        await fireEvent.keyDown(screen.getByLabelText('Input', { exact: true }), {
+          key: 'd',
+          ctrlKey: true,
+        });
+        await expect
+          .poll(() => calls('lab.input').at(-1))
+          .toEqual({ runId: 'run-1', text: '', eof: true });
+      },
       'Ctrl Enter': async () => {
         await fireEvent.input(screen.getByLabelText('Script', { exact: true }), {
           target: { value: '/home/me/a.py' },

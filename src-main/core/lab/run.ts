@@ -191,7 +191,13 @@ export class LabRun implements TracerSink {
       droppedOutputBytes: this.stream.droppedOutputBytes,
       droppedEvents: this.stream.droppedEvents,
       lastSeq: this.stream.lastSeq,
+      inputOpen: this.inputOpen(),
     };
+  }
+
+  private inputOpen(): boolean {
+    const stdin = this.watchdog?.stdin;
+    return !this.finished && stdin !== undefined && !stdin.writableEnded && !stdin.destroyed;
   }
 
   get isLive(): boolean {
@@ -206,15 +212,13 @@ export class LabRun implements TracerSink {
     return this.stream.since(sinceSeq);
   }
 
-  /** Text (or bytes) for the program's stdin, as if typed. */
-  input(data: string | Buffer): void {
+  /** Text for the program's stdin, as if typed; with `eof`, its end follows (Ctrl-D). */
+  input(text: string, eof: boolean): void {
     const stdin = this.openStdin();
-    stdin.write(data);
-  }
-
-  /** End of the program's stdin: what Ctrl-D is on a terminal. */
-  endInput(): void {
-    this.openStdin().end();
+    if (text) stdin.write(text);
+    if (eof) stdin.end();
+    this.stream.appendAfterOutput({ kind: 'input', t: this.now(), text, eof });
+    if (eof) this.deps.onSummary(this.summary());
   }
 
   /**
@@ -516,7 +520,10 @@ export class LabRun implements TracerSink {
     if (!stdin || this.finished) {
       throw new ProcscopeError('gone', 'The program has ended: there is nobody to read input.');
     }
-    if (stdin.writableEnded || stdin.destroyed) {
+    if (this.deps.stdin) {
+      throw new ProcscopeError('invalid-params', "This run's input comes from elsewhere.");
+    }
+    if (!this.inputOpen()) {
       throw new ProcscopeError('invalid-params', "The program's input is already closed.");
     }
     return stdin;

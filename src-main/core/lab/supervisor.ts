@@ -151,9 +151,7 @@ export class LabSupervisor {
 
   /** Text for the program's stdin, as typed; `eof` then closes it. */
   input(runId: string, text: string | undefined, eof = false): void {
-    const run = this.get(runId);
-    if (text !== undefined && text !== '') run.input(text);
-    if (eof) run.endInput();
+    this.get(runId).input(text ?? '', eof);
   }
 
   /** Stop reading one of the program's output pipes: its next write there fails (EPIPE). */

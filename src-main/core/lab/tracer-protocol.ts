@@ -42,6 +42,7 @@ type TracerKind = Exclude<
   | 'proc.appeared'
   | 'proc.exited'
   | 'output'
+  | 'input'
   | 'cpu.sample'
   // Made by the supervisor from the hello, not sent as an event.
   | 'tracer.attached'

@@ -54,6 +54,8 @@ export class LabStore {
 
   /** The start form, kept here so it survives switching tabs. */
   draft = $state<LabDraft>(emptyDraft());
+  /** The line being typed for the selected run's stdin, kept likewise. */
+  inputDraft = $state('');
   starting = $state(false);
   startError = $state<string | null>(null);
 
@@ -200,6 +202,20 @@ export class LabStore {
 
   step(action: StepAction): Promise<void> {
     return this.act('Stepping', (runId) => this.bridge.call('lab.step', { runId, action }));
+  }
+
+  /**
+   * `text` to the selected run's stdin, as typed; `eof` then ends its input (Ctrl-D). Resolves
+   * whether it was sent (a failure is told in the notice).
+   */
+  async input(text: string, eof = false): Promise<boolean> {
+    let sent = false;
+    await this.act(eof ? 'Ending the input' : 'Sending input', async (runId) => {
+      const summary = await this.bridge.call('lab.input', { runId, text, eof });
+      sent = true;
+      return summary;
+    });
+    return sent;
   }
 
   setStepMode(on: boolean): Promise<void> {

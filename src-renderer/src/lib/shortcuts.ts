@@ -72,6 +72,14 @@ function outputKeys(group: 'Lab' | 'Lessons'): Shortcut[] {
   ];
 }
 
+/** The input line under the Lab's output, as on a terminal. */
+function inputKeys(group: 'Lab'): Shortcut[] {
+  return [
+    { keys: 'Enter', description: 'In the input line: send the line to the program', group },
+    { keys: 'Ctrl D', description: 'In the input line: end the input (end of file)', group },
+  ];
+}
+
 export type LabKey = 'run' | StepKey;
 
 const LAB_BINDINGS: Binding<LabKey>[] = [
@@ -90,6 +98,7 @@ export const LAB_SHORTCUTS: Shortcut[] = [
   ...LAB_BINDINGS,
   { keys: '↑ ↓ Home End', description: 'In the runs: select another run', group: 'Lab' },
   ...outputKeys('Lab'),
+  ...inputKeys('Lab'),
 ];
 
 /** The Lab action a key press on the window asks for (see LAB_BINDINGS). */

@@ -2,7 +2,11 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProcscopeError } from '../../../src-main/common/errors';
-import type { LabEventKind, LabEventOf } from '../../../src-main/common/lab';
+import {
+  RunInputRequestSchema,
+  type LabEventKind,
+  type LabEventOf,
+} from '../../../src-main/common/lab';
 import { LabSupervisor } from '../../../src-main/core/lab/supervisor';
 import { fixture, isLive, ofKind, onlyOne, outputText, runToEnd } from './helpers/lab';
 
@@ -203,6 +207,42 @@ describe('bad input', () => {
     expect(errors[0]?.message).toContain('not JSON');
     expect(errors[1]?.message).toContain('malformed mp.created');
     expect(outputText(events)).toBe('still running\n');
+  });
+});
+
+describe("the program's stdin", () => {
+  it('takes typed lines, then its end; refuses more once closed or ended', async () => {
+    let runId = '';
+    const greeted = nextEvent(
+      () => runId,
+      'output',
+      (e) => e.text.includes('hello Ada'),
+    );
+    const started = await supervisor.start({ kind: 'python', file: fixture('greet.py') });
+    runId = started.id;
+    expect(started.inputOpen).toBe(true);
+    supervisor.input(runId, 'Ada\n');
+    await greeted;
+    supervisor.input(runId, 'one more', true);
+    expect(supervisor.run(runId).inputOpen).toBe(false);
+    expect(() => supervisor.input(runId, 'late\n')).toThrow(/already closed/);
+    const end = await supervisor.waitForEnd(runId);
+    expect(end).toMatchObject({ exitCode: 0, inputOpen: false });
+    const events = supervisor.events(runId);
+    expect(outputText(events)).toBe("name? hello Ada\nrest 'one more', then the end of input\n");
+    expect(ofKind(events, 'input').map(({ text, eof }) => [text, eof])).toEqual([
+      ['Ada\n', false],
+      ['one more', true],
+    ]);
+    expect(() => supervisor.input(runId, 'after\n')).toThrow(/has ended/);
+  });
+
+  it('lab.input needs text or the end of input', () => {
+    expect(RunInputRequestSchema.safeParse({ runId: 'r' }).success).toBe(false);
+    expect(RunInputRequestSchema.safeParse({ runId: 'r', eof: true }).success).toBe(true);
+    expect(RunInputRequestSchema.safeParse({ runId: 'r', text: 'x'.repeat(2e6) }).success).toBe(
+      false,
+    );
   });
 });
 

@@ -56,6 +56,7 @@ const SAMPLE: { [M in MethodName]: Params<M> } = {
   'lab.signal': { runId: 'run-1', pid: 1, action: 'kill' },
   'lab.step': { runId: 'run-1', action: 'continue' },
   'lab.setStepMode': { runId: 'run-1', on: true },
+  'lab.input': { runId: 'run-1', text: 'x\n' },
   'lab.runs': {},
   'lab.events': { runId: 'run-1' },
   'recording.save': { runId: 'run-1' },
