@@ -271,7 +271,7 @@ describe('the Timeline on a projector', () => {
     // Three start()s, then it waits at the first join(): every process is running.
     for (const call of ['Process-1.start', 'Process-2.start', 'Process-3.start']) {
       await expect.poll(() => banner.textContent(), { timeout: 20_000 }).toContain(call);
-      await page.keyboard.press('s');
+      await banner.getByRole('button', { name: /^Step/ }).click();
     }
     await expect.poll(() => banner.textContent(), { timeout: 20_000 }).toContain('join()');
     await expect
