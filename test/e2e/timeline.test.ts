@@ -4,10 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TimelineTestHook } from '../../src-renderer/src/lib/timeline/hook';
-import { launchBrowser, openPage, root, startServer, type RunningServer } from './harness';
+import { openPage, root, useServerAndBrowser } from './harness';
 
 const LESSON_3 = join(
   root,
@@ -18,21 +18,11 @@ const LESSON_3 = join(
   '03_target_with_arguments.py',
 );
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useServerAndBrowser();
 
 /** A lesson on the Lessons screen, then classroom mode on a 1280×720 projector. */
 async function openLesson(number: number): Promise<Page> {
-  const page = await openPage(browser, server.url, { width: 1280, height: 720 });
+  const page = await openPage(e2e.browser, e2e.server.url, { width: 1280, height: 720 });
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await page
     .getByTestId('lesson-option')
@@ -111,6 +101,26 @@ async function expectAllRowsShown(page: Page): Promise<TimelineTestHook> {
   return view;
 }
 
+/**
+ * Runs a variation until its workers' peak CPU is `good` (at most three times: a busy machine
+ * only ever lowers it), and returns the last run's view and peak.
+ */
+async function measure(
+  page: Page,
+  variation: string,
+  workers: RegExp,
+  good: (peak: number) => boolean,
+): Promise<{ view: TimelineTestHook; peak: number }> {
+  let last: { view: TimelineTestHook; peak: number } | null = null;
+  for (let attempt = 0; attempt < 3 && !(last && good(last.peak)); attempt++) {
+    await run(page, variation, 60_000);
+    const view = await expectAllRowsShown(page);
+    last = { view, peak: workersPeak(view, workers) };
+  }
+  if (!last) throw new Error('no run measured');
+  return last;
+}
+
 /** The run's peak CPU, in percent of one core, over samples that lie within its workers' run. */
 function workersPeak(view: TimelineTestHook, workers: RegExp): number {
   const ids = new Set(view.lanes.filter((lane) => workers.test(lane.name)).map((l) => l.id));
@@ -129,28 +139,27 @@ function workersPeak(view: TimelineTestHook, workers: RegExp): number {
 }
 
 describe('the Timeline on a projector', () => {
-  // The one test that other programs on the machine can fail (by taking a core away while it
-  // runs): a second try rides out a passing burst of load.
+  // The one test that other programs on the machine can fail, by taking a core away while it
+  // runs: they can only lower what a run measures, so a measurement that falls short is taken
+  // again (like a stopwatch, the best of three counts), against the same bound.
   it(
     'lesson 9 shows the cores: two threads take turns on one core, two processes use two',
-    { retry: 1, timeout: 120_000 },
+    { timeout: 240_000 },
     async () => {
       const page = await openLesson(9);
-      await run(page, 'Two threads', 60_000);
-      const threads = await expectAllRowsShown(page);
       const cores = availableParallelism();
-      expect(threads.cores).toHaveLength(cores);
-      expect(threads.drawn?.rows.filter((row) => row.kind === 'core')).toHaveLength(cores);
-      expect(threads.drawn?.rows[0]).toMatchObject({ kind: 'total', name: 'All processes' });
-      // Peaks, not means: other programs can only lower a sample.
-      const turns = workersPeak(threads, /^Thread-\d/);
-      expect(turns).toBeGreaterThan(50);
-      expect(turns).toBeLessThanOrEqual(125);
+      const threads = await measure(page, 'Two threads', /^Thread-\d/, (peak) => peak > 50);
+      expect(threads.view.cores).toHaveLength(cores);
+      expect(threads.view.drawn?.rows.filter((row) => row.kind === 'core')).toHaveLength(cores);
+      expect(threads.view.drawn?.rows[0]).toMatchObject({ kind: 'total', name: 'All processes' });
+      // Taking turns: more than half a core, and never much more than one, however idle the machine.
+      expect(threads.peak).toBeGreaterThan(50);
+      expect(threads.peak).toBeLessThanOrEqual(125);
 
-      await run(page, 'Two processes', 60_000);
-      const processes = await expectAllRowsShown(page);
-      const both = workersPeak(processes, /^Process-\d$/);
-      if (cores >= 2) expect(both).toBeGreaterThan(140);
+      if (cores >= 2) {
+        const processes = await measure(page, 'Two processes', /^Process-\d$/, (p) => p > 140);
+        expect(processes.peak).toBeGreaterThan(140);
+      }
       await page.context().close();
     },
   );
@@ -259,7 +268,7 @@ describe('the Timeline on a projector', () => {
   });
 
   it('the Lab in step mode keeps all eight lanes in view under its banner', async () => {
-    const page = await openPage(browser, server.url, { width: 1280, height: 720 });
+    const page = await openPage(e2e.browser, e2e.server.url, { width: 1280, height: 720 });
     await page.getByRole('tab', { name: 'Lab' }).click();
     await page.keyboard.press('Control+Shift+P');
     await page.getByTestId('interpreter').getByText('Python 3').waitFor();
@@ -284,7 +293,7 @@ describe('the Timeline on a projector', () => {
   });
 
   it('lists the replay keys in the Lab’s ? overlay', async () => {
-    const page = await openPage(browser, server.url);
+    const page = await openPage(e2e.browser, e2e.server.url);
     await page.getByRole('tab', { name: 'Lab' }).click();
     await page.keyboard.press('?');
     const overlay = page.getByRole('dialog');
