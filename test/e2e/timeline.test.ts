@@ -101,24 +101,15 @@ async function expectAllRowsShown(page: Page): Promise<TimelineTestHook> {
   return view;
 }
 
-/**
- * Runs a variation until its workers' peak CPU is `good` (at most three times: a busy machine
- * only ever lowers it), and returns the last run's view and peak.
- */
+/** Runs a variation to its end and reads its view and its workers' peak CPU. */
 async function measure(
   page: Page,
   variation: string,
   workers: RegExp,
-  good: (peak: number) => boolean,
 ): Promise<{ view: TimelineTestHook; peak: number }> {
-  let last: { view: TimelineTestHook; peak: number } | null = null;
-  for (let attempt = 0; attempt < 3 && !(last && good(last.peak)); attempt++) {
-    await run(page, variation, 60_000);
-    const view = await expectAllRowsShown(page);
-    last = { view, peak: workersPeak(view, workers) };
-  }
-  if (!last) throw new Error('no run measured');
-  return last;
+  await run(page, variation, 60_000);
+  const view = await expectAllRowsShown(page);
+  return { view, peak: workersPeak(view, workers) };
 }
 
 /** The run's peak CPU, in percent of one core, over samples that lie within its workers' run. */
@@ -139,27 +130,33 @@ function workersPeak(view: TimelineTestHook, workers: RegExp): number {
 }
 
 describe('the Timeline on a projector', () => {
-  // The one test that other programs on the machine can fail, by taking a core away while it
-  // runs: they can only lower what a run measures, so a measurement that falls short is taken
-  // again (like a stopwatch, the best of three counts), against the same bound.
+  // Other programs on the machine take CPU from both runs alike: on an idle machine two
+  // processes peak near 200 % and two threads near 100 %; with other work running, each of the
+  // lesson's busy workers gets its share of the two cores, and two processes still get about
+  // twice what two threads get (4/3 at the least, beside one other busy program). So the
+  // processes are measured against the threads, run right after them on the same machine, and a
+  // pair that falls short (a burst of load during one of the two) is measured again. Two
+  // processes held to one core, or threads let run at once, fail every time.
   it(
     'lesson 9 shows the cores: two threads take turns on one core, two processes use two',
-    { timeout: 240_000 },
+    { timeout: 300_000 },
     async () => {
       const page = await openLesson(9);
       const cores = availableParallelism();
-      const threads = await measure(page, 'Two threads', /^Thread-\d/, (peak) => peak > 50);
-      expect(threads.view.cores).toHaveLength(cores);
-      expect(threads.view.drawn?.rows.filter((row) => row.kind === 'core')).toHaveLength(cores);
-      expect(threads.view.drawn?.rows[0]).toMatchObject({ kind: 'total', name: 'All processes' });
-      // Taking turns: more than half a core, and never much more than one, however idle the machine.
-      expect(threads.peak).toBeGreaterThan(50);
-      expect(threads.peak).toBeLessThanOrEqual(125);
-
-      if (cores >= 2) {
-        const processes = await measure(page, 'Two processes', /^Process-\d$/, (p) => p > 140);
-        expect(processes.peak).toBeGreaterThan(140);
+      let ratio = 0;
+      for (let attempt = 0; attempt < 3 && !(ratio >= 1.25); attempt++) {
+        const threads = await measure(page, 'Two threads', /^Thread-\d/);
+        expect(threads.view.cores).toHaveLength(cores);
+        expect(threads.view.drawn?.rows.filter((row) => row.kind === 'core')).toHaveLength(cores);
+        expect(threads.view.drawn?.rows[0]).toMatchObject({ kind: 'total', name: 'All processes' });
+        // Taking turns: never much more than one core, however idle the machine.
+        expect(threads.peak).toBeGreaterThan(0);
+        expect(threads.peak).toBeLessThanOrEqual(125);
+        if (cores < 2) break;
+        const processes = await measure(page, 'Two processes', /^Process-\d$/);
+        ratio = processes.peak / threads.peak;
       }
+      if (cores >= 2) expect(ratio).toBeGreaterThanOrEqual(1.25);
       await page.context().close();
     },
   );
