@@ -10,6 +10,7 @@ const BENCHES = [
   ['System view frame time with ~2,000 processes', 'bench-ui.ts'],
   ['Timeline layout and frame time', 'bench-timeline.ts'],
   ['Python tracer overhead', 'bench-lab.ts'],
+  ['Class share: 60 viewers during a lesson run', 'bench-share.ts'],
 ] as const;
 
 if (needsBuild(root)) {

@@ -66,16 +66,40 @@ export function probeElectron(
     : { ok: false, reason: 'the Electron runtime could not be downloaded' };
 }
 
+/** After a signal is passed on, how long the child may take before it is killed. */
+const CHILD_STOP_DEADLINE_MS = 20_000;
+/** How often to look whether whoever started us (npm's shell) is still there. */
+const PARENT_CHECK_MS = 500;
+
+/**
+ * Runs the child with our terminal and ends with it: SIGINT, SIGTERM and SIGHUP are passed on.
+ * npm starts us through `sh -c`, which does not pass its signals on — SIGTERM to npm ends the
+ * shell and leaves us running — so being orphaned counts as a SIGTERM too.
+ */
 function run(command: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const parent = process.ppid;
+    let deadline: NodeJS.Timeout | undefined;
+    const forward = (signal: NodeJS.Signals) => {
+      child.kill(signal);
+      deadline ??= setTimeout(() => child.kill('SIGKILL'), CHILD_STOP_DEADLINE_MS);
+    };
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const signal of signals) process.on(signal, forward);
+    const orphaned = setInterval(() => {
+      if (process.ppid !== parent) forward('SIGTERM');
+    }, PARENT_CHECK_MS);
+    const done = (code: number) => {
+      clearInterval(orphaned);
+      clearTimeout(deadline);
+      for (const signal of signals) process.off(signal, forward);
+      resolve(code);
+    };
+    child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
     child.on('error', (error) => {
       console.error(`Could not run ${command}: ${error.message}`);
-      resolve(1);
+      done(1);
     });
   });
 }

@@ -32,7 +32,9 @@ interface HarnessWindow {
 }
 
 export interface TimelineProps {
-  events: LabEvent[];
+  events?: LabEvent[];
+  /** Runs stacked to compare, in place of `events`. */
+  runs?: { key: string; title: string; events: LabEvent[]; figure?: string }[];
   live?: boolean;
   replay?: boolean;
   cursor?: number;
@@ -41,7 +43,13 @@ export interface TimelineProps {
 
 export interface Harness {
   browser: Browser;
-  open(options: { colorScheme: 'light' | 'dark'; width?: number; height?: number }): Promise<Page>;
+  open(options: {
+    colorScheme: 'light' | 'dark';
+    width?: number;
+    height?: number;
+    /** The app's classroom mode: large type (scale 1.4), darker greys. */
+    classroom?: boolean;
+  }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -60,7 +68,7 @@ export async function startHarness(): Promise<Harness> {
   const browser = await launchBrowser();
   return {
     browser,
-    async open({ colorScheme, width = 1280, height = 800 }) {
+    async open({ colorScheme, width = 1280, height = 800, classroom = false }) {
       const context = await browser.newContext({ colorScheme, viewport: { width, height } });
       await context.route(`${ORIGIN}/**`, async (route) => {
         const path = new URL(route.request().url()).pathname;
@@ -78,6 +86,11 @@ export async function startHarness(): Promise<Harness> {
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
       await page.goto(`${ORIGIN}/`);
+      if (classroom)
+        await page.evaluate(() => {
+          document.documentElement.classList.add('classroom');
+          document.documentElement.style.setProperty('--scale', '1.4');
+        });
       await page.waitForFunction(
         () => typeof (globalThis as unknown as HarnessWindow).__mountTimeline === 'function',
       );

@@ -3,10 +3,12 @@
 //   procscope record --out run.procscope [--step] [--quiet] -- python3 script.py args...
 //   procscope export --chrome run.procscope [--out trace.json]
 //
-// `record` runs the program under the supervisor exactly as the app would, passes its output
-// through, reports its lifecycle on stderr, writes the recording, and exits with the program's
-// exit status. `export` converts a recording to Chrome Trace Event JSON (Perfetto opens it).
+// `record` runs the program under the supervisor exactly as the app would, passes its stdin in
+// and its output out byte for byte, reports its lifecycle on stderr, writes the recording, and
+// exits with the program's exit status, as a shell would report it. `export` converts a
+// recording to Chrome Trace Event JSON (Perfetto opens it).
 
+import { accessSync, constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +16,7 @@ import type { Readable, Writable } from 'node:stream';
 import { writeFile } from 'node:fs/promises';
 import { isProcscopeError } from './common/errors';
 import type { LabEvent, RunSummary, StartRunRequest } from './common/lab';
+import { isPythonExecutable, parsePythonArgs } from './core/lab/python-command';
 import { LabSupervisor } from './core/lab/supervisor';
 import { toChromeTrace } from './core/recording/chrome-trace';
 import { readRecording, writeRecording } from './core/recording/format';
@@ -26,8 +29,11 @@ const CLI_OUTPUT_WINDOW_BYTES = 64 * 1024 * 1024;
 const USAGE = `usage:
   procscope record --out FILE [--step] [--quiet] -- PROGRAM [ARGS...]
       Run PROGRAM under Procscope and record its processes and threads to FILE.
-      "python3 script.py" (or any python*) is traced; any other program is observed.
-      --step   pause at every lifecycle call (Enter: step, c then Enter: continue)
+      Every Python it runs is traced, however it is started (python3 script.py, -m, -c,
+      options, a folder, a zipapp, through env or a shell, as a subprocess); any other
+      program is observed. Its stdin, output and exit status pass through.
+      --step   pause at every lifecycle call (Enter: step, c then Enter: continue); the
+               program's stdin is then empty
       --quiet  no progress lines on stderr
   procscope export --chrome FILE [--out JSON]
       Convert a recording to Chrome Trace Event JSON (stdout unless --out).
@@ -101,37 +107,56 @@ function parseRecord(args: string[]): RecordOptions {
   return options;
 }
 
-/** `python3 script.py a b` is traced; anything else runs as an observed executable. */
+/** `python3 [options] target args` is a Python run; anything else runs as given. */
 function runRequest(program: string[], step: boolean): StartRunRequest {
-  const [executable = '', script, ...args] = program;
-  if (/^python(\d+(\.\d+)*)?(\.exe)?$/i.test(path.basename(executable))) {
-    if (!script || script.startsWith('-')) {
-      throw new UsageError(
-        'record: put the script right after the interpreter (procscope chooses the interpreter options)',
-      );
+  const [executable = '', ...rest] = program;
+  if (isPythonExecutable(executable)) {
+    const { options, target, args } = parsePythonArgs(rest);
+    if (target) {
+      return { kind: 'python', python: executable, options, file: target, args, stepMode: step };
     }
-    return { kind: 'python', python: executable, file: script, args, stepMode: step };
   }
-  return { kind: 'exec', file: executable, args: program.slice(1), stepMode: step };
+  return { kind: 'exec', file: executable, args: rest, stepMode: step };
 }
 
 async function record(args: string[], io: CliIo): Promise<number> {
   const options = parseRecord(args);
   const request = runRequest(options.program, options.step);
   const supervisor = new LabSupervisor({
-    settings: { outputWindowBytes: CLI_OUTPUT_WINDOW_BYTES },
+    settings: {
+      outputWindowBytes: CLI_OUTPUT_WINDOW_BYTES,
+      // On a terminal a Python's stdout is line-buffered; into a pipe or a file it is not.
+      console: isTerminal(io.stdout),
+    },
   });
   const started = Date.now();
+  const say = quietly(io.stderr);
   const progress = (text: string): void => {
-    if (!options.quiet)
-      io.stderr.write(`procscope ${((Date.now() - started) / 1000).toFixed(2)}s: ${text}\n`);
+    if (!options.quiet) say(`procscope ${((Date.now() - started) / 1000).toFixed(2)}s: ${text}\n`);
   };
   let runId = '';
+  // `| head` closed our stdout: the program's own stdout is closed too, so that its next write
+  // fails as it would have without Procscope in between.
+  const closed = new Set<'stdout' | 'stderr'>();
+  const close = (stream: 'stdout' | 'stderr'): void => {
+    closed.add(stream);
+    if (runId) supervisor.closeOutput(runId, stream);
+  };
+  const onError = {
+    stdout: (error: NodeJS.ErrnoException) => closedBy(error, 'stdout'),
+    stderr: (error: NodeJS.ErrnoException) => closedBy(error, 'stderr'),
+  };
+  const closedBy = (error: NodeJS.ErrnoException, stream: 'stdout' | 'stderr'): void => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') close(stream);
+  };
+  io.stdout.on('error', onError.stdout);
+  io.stderr.on('error', onError.stderr);
+  const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer): void => {
+    if (!closed.has(stream)) io[stream].write(chunk);
+  };
   const describe = describer();
   supervisor.onEvents((_, events) => {
     for (const event of events) {
-      if (event.kind === 'output')
-        (event.stream === 'stdout' ? io.stdout : io.stderr).write(event.text);
       const line = describe(event);
       if (line) progress(line);
     }
@@ -149,20 +174,71 @@ async function record(args: string[], io: CliIo): Promise<number> {
       })
     : undefined;
   try {
-    const summary = await supervisor.start(request);
+    let summary: RunSummary;
+    try {
+      summary = await supervisor.start(request, {
+        onOutput,
+        ...(options.step ? {} : { stdin: io.stdin }),
+      });
+    } catch (error) {
+      const missing = request.kind === 'python' ? missingCommand(request.python ?? '') : undefined;
+      if (missing) {
+        say(`procscope: ${missing}\n`);
+        return 127;
+      }
+      throw error;
+    }
     runId = summary.id;
+    for (const stream of closed) supervisor.closeOutput(runId, stream);
+    if (options.step) supervisor.input(runId, undefined, true);
     const end = await supervisor.waitForEnd(runId);
     const events = supervisor.events(runId);
-    await writeRecording(options.out, end, events, GENERATOR);
+    // A path given on the command line is replaced, as -o replaces everywhere.
+    await writeRecording(options.out, end, events, GENERATOR, 'replace');
+    // A program that could not be started is told as a shell tells it, even with --quiet.
+    if (end.rootPid === null && end.error) say(`procscope: ${end.error}\n`);
     progress(
       `${end.state}${end.error ? `: ${end.error}` : ''}; ${events.length} events recorded to ${options.out}`,
     );
     return exitStatus(end);
   } finally {
+    io.stdout.off('error', onError.stdout);
+    io.stderr.off('error', onError.stderr);
     steps?.close();
+    io.stdin.unpipe?.();
+    io.stdin.pause?.();
     process.off('SIGINT', onInterrupt);
     await supervisor.dispose();
   }
+}
+
+/** Writes that never fail the run: a closed stderr only loses progress lines. */
+function quietly(stream: Writable): (text: string) => void {
+  return (text) => {
+    if (!stream.destroyed && !stream.writableEnded) stream.write(text);
+  };
+}
+
+function isTerminal(stream: Writable): boolean {
+  return (stream as Writable & { isTTY?: boolean }).isTTY === true;
+}
+
+/** "python3.99: command not found" when the interpreter is nowhere on PATH, as a shell says. */
+function missingCommand(command: string): string | undefined {
+  const candidates = command.includes('/')
+    ? [command]
+    : (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, command));
+  for (const file of candidates) {
+    try {
+      accessSync(file, fsConstants.X_OK);
+      return undefined;
+    } catch {
+      // Not here.
+    }
+  }
+  return command.includes('/')
+    ? `${command}: No such file or directory`
+    : `${command}: command not found`;
 }
 
 function stepControl(

@@ -10,6 +10,9 @@ import { createBackend } from './core/service';
 import { startViewerServer } from './transport/viewer-server';
 import { startWebServer } from './transport/web-server';
 
+/** Longest a stop may take: the Lab's own stop deadline (~7 s) and some. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
 const USAGE = 'Usage: procscope-web [--port N] [--host ADDRESS] [--no-open]';
 
 export interface ServerArgs {
@@ -96,14 +99,16 @@ async function main(): Promise<void> {
   }
   if (args.open) openInBrowser(server.url);
 
+  // Stopping ends the Lab's runs first (bounded: the supervisor kills what does not stop in
+  // time); the deadline is for anything else that might hang, so a signal always ends us.
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     void Promise.all([server.close(), backend.dispose()]).finally(() => process.exit(0));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
 }
 
 main().catch((error: unknown) => {

@@ -7,3 +7,6 @@ export const IPC_EVENT_CHANNEL = 'procscope:event';
 
 /** Path of the WebSocket endpoint in browser mode. */
 export const WEBSOCKET_PATH = '/api';
+
+/** Browser mode: GET here (with the token and `run`) downloads that run's recording. */
+export const RECORDING_DOWNLOAD_PATH = '/download/recording';

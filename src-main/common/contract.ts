@@ -8,6 +8,7 @@ import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, SIGNALS } from './system';
 import {
   RunEventsRequestSchema,
   RunIdSchema,
+  RunInputRequestSchema,
   SetStepModeRequestSchema,
   SignalRunProcessRequestSchema,
   StartRunRequestSchema,
@@ -17,14 +18,8 @@ import {
   type RunSummary,
 } from './lab';
 import type { Lesson } from './lessons';
-import {
-  ShareNavigationSchema,
-  ShareStartSchema,
-  type NetworkChoice,
-  type ShareStage,
-  type ShareStatus,
-  type ViewerAccess,
-} from './share';
+import type { NetworkChoice, ShareStage, ShareStatus, ViewerAccess } from './share';
+import { ShareNavigationSchema, ShareStartSchema } from './share-schemas';
 
 /** A method: its params are validated at runtime on arrival; its result type is compile-time only. */
 interface MethodSpec<P extends z.ZodType, R> {
@@ -113,6 +108,8 @@ export const methods = {
   'lab.signal': method<RunSummary>('teacher')(SignalRunProcessRequestSchema),
   'lab.step': method<RunSummary>('teacher')(StepRequestSchema),
   'lab.setStepMode': method<RunSummary>('teacher')(SetStepModeRequestSchema),
+  /** Text for the program's stdin, as typed in a terminal; eof then closes it (Ctrl-D). */
+  'lab.input': method<RunSummary>('teacher')(RunInputRequestSchema),
   'lab.runs': method<RunSummary[]>('read')(none),
   'lab.events': method<RunLog>('read')(RunEventsRequestSchema),
   /** Electron only: the OS file picker. Browser mode answers 'unavailable' (use a path field). */
@@ -120,8 +117,21 @@ export const methods = {
     z.object({ purpose: z.enum(['script', 'recording', 'python']) }).strict(),
   ),
 
-  'recording.save': method<{ path: string }>('teacher')(
-    z.object({ runId: RunIdSchema, path: filePath.optional() }).strict(),
+  /**
+   * Writes a run's recording. Without `path`, into the recordings folder; `path` (browser mode
+   * only) is an absolute path. An existing file is refused with 'already-exists' unless `replace`
+   * says the user confirmed replacing it. `saveAs` (Electron only) asks the OS save dialog where,
+   * and the path comes from that dialog alone; `path: null` means the user cancelled it.
+   */
+  'recording.save': method<{ path: string | null }>('teacher')(
+    z
+      .object({
+        runId: RunIdSchema,
+        path: filePath.optional(),
+        replace: z.boolean().optional(),
+        saveAs: z.boolean().optional(),
+      })
+      .strict(),
   ),
   'recording.open': method<RunSummary>('teacher')(z.object({ path: filePath }).strict()),
   'recording.list': method<RecordingEntry[]>('read')(none),

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   /** A class-share viewer asked for something only the teacher may do. */
   'forbidden',
   'not-found',
+  /** A file is in the way; the request may be repeated with permission to replace it. */
+  'already-exists',
   'gone',
   'permission-denied',
   'unavailable',

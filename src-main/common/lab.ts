@@ -29,9 +29,14 @@ export type LessonTag = z.infer<typeof LessonTagSchema>;
 export const StartRunRequestSchema = z.strictObject({
   /** 'python': an instrumented Python script. 'exec': any program, observed from outside only. */
   kind: z.enum(RUN_KINDS),
-  /** The script (python) or the executable (exec). */
+  /**
+   * The script, folder, zipapp or .pyc (python), or the executable (exec). After a '-m' or '-c'
+   * at the end of `options`, the module or the code.
+   */
   file: z.string().min(1),
   args: z.array(z.string()).default([]),
+  /** Interpreter options before `file` (python only): ['-u', '-X', 'dev'], ['-m']… */
+  options: z.array(z.string()).default([]),
   cwd: z.string().min(1).optional(),
   /** Overrides on top of Procscope's own environment; null removes a variable. */
   env: z.record(z.string().min(1), z.string().nullable()).optional(),
@@ -65,6 +70,20 @@ export const SignalRunProcessRequestSchema = z.strictObject({
   pid: z.number().int().positive(),
   action: z.enum(RUN_SIGNALS),
 });
+
+/** Text for a run's stdin, as typed; `eof` then closes it (Ctrl-D on a terminal). */
+export const RunInputRequestSchema = z
+  .strictObject({
+    runId: RunIdSchema,
+    text: z
+      .string()
+      .max(1024 * 1024)
+      .optional(),
+    eof: z.boolean().optional(),
+  })
+  .refine((request) => request.text !== undefined || request.eof === true, {
+    message: 'Give text to send, or eof: true to close the input.',
+  });
 
 export const RunEventsRequestSchema = z.strictObject({
   runId: RunIdSchema,
@@ -106,6 +125,8 @@ export interface RunSummary {
   python: PythonInfo | null;
   /** Output that was not kept: beyond the per-window rate cap or evicted from the ring. */
   droppedOutputBytes: number;
+  /** The program's stdin still takes input (lab.input): until its end is sent, or the run ends. */
+  inputOpen?: boolean;
   /** Events evicted from the front of the bounded log. */
   droppedEvents: number;
   /** seq of the newest event. */
@@ -180,6 +201,13 @@ export interface OutputEvent extends EventBase {
   text: string;
   /** Bytes of this stream and window that were dropped by the rate cap. */
   droppedBytes: number;
+}
+
+/** Text sent to the program's stdin (lab.input), as typed; `eof`: its end was sent after it. */
+export interface InputEvent extends EventBase {
+  kind: 'input';
+  text: string;
+  eof: boolean;
 }
 
 export interface CpuSampleThread {
@@ -448,6 +476,7 @@ export type LabEvent =
   | ProcAppearedEvent
   | ProcExitedEvent
   | OutputEvent
+  | InputEvent
   | CpuSampleEvent
   | TracerAttachedEvent
   | TracerErrorEvent
@@ -485,6 +514,7 @@ const KINDS: Record<LabEventKind, true> = {
   'proc.appeared': true,
   'proc.exited': true,
   output: true,
+  input: true,
   'cpu.sample': true,
   'tracer.attached': true,
   'tracer.error': true,

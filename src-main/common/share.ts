@@ -1,8 +1,7 @@
 // The class share: a second listener, on a network interface the teacher picks, through which
 // students follow the teacher's Procscope read-only in their own browsers. Pure types and
-// schemas: core runs the share, the renderer shows the dialog and the viewer's page.
-import { z } from 'zod';
-
+// constants, free of the validation library so the page may import them (its schemas are in
+// share-schemas.ts): core runs the share, the renderer shows the dialog and the viewer's page.
 /**
  * What a viewer of a class share may do with a method of the contract. Every method says:
  * 'read' is served to viewers (with file paths reduced to file names), 'system' only while the
@@ -18,31 +17,14 @@ export type ViewId = (typeof VIEW_IDS)[number];
 /** The views that show the teacher's whole machine: shared only when the teacher says so. */
 export const SYSTEM_VIEWS: readonly ViewId[] = ['overview', 'system'];
 
-const slug = z.string().min(1).max(64);
-const runId = z.string().min(1).max(128);
-
-export const LessonRunRefSchema = z.strictObject({
-  runId,
-  lessonId: slug,
-  variationId: slug,
-  stepMode: z.boolean(),
-});
-/** A run started from the Lessons screen, and the lesson and variation it ran. */
-export type LessonRunRef = z.infer<typeof LessonRunRefSchema>;
-
-/** Lesson runs a teacher publishes at most: enough for every variation of every lesson. */
-export const MAX_PUBLISHED_LESSON_RUNS = 64;
-
-export const ShareNavigationSchema = z.strictObject({
-  view: z.enum(VIEW_IDS),
-  lessonId: slug.nullable(),
-  variationId: slug.nullable(),
-  /** The Lab's selected run, which the Lessons screen shows when it is a lesson's. */
-  runId: runId.nullable(),
-  lessonRuns: z.array(LessonRunRefSchema).max(MAX_PUBLISHED_LESSON_RUNS),
-});
 /** Where the teacher is: published by the teacher's page, pushed to every viewer. */
-export type ShareNavigation = z.infer<typeof ShareNavigationSchema>;
+export interface ShareNavigation {
+  view: ViewId;
+  lessonId: string | null;
+  variationId: string | null;
+  /** The Lab's selected run, which the Lessons screen shows when it is a lesson's. */
+  runId: string | null;
+}
 
 /** What a viewer's page follows: the teacher's navigation and what is shared. */
 export interface ShareStage {
@@ -79,14 +61,6 @@ export interface ShareStatus {
   /** Epoch ms. */
   startedAt: number | null;
 }
-
-export const ShareStartSchema = z.strictObject({
-  /** One of the addresses share.interfaces listed. */
-  address: z.string().min(1).max(64),
-  /** 0 or absent: any free port. */
-  port: z.number().int().min(0).max(65_535).optional(),
-  systemShared: z.boolean().optional(),
-});
 
 /** Close code a viewer's socket gets when the teacher stops sharing: do not reconnect. */
 export const SHARE_ENDED_CLOSE_CODE = 4410;

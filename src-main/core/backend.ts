@@ -1,4 +1,5 @@
 // What a transport needs from the backend: the handlers and one stream of events.
+import type { Readable } from 'node:stream';
 import type { EventMap, EventMessage, EventName, Handlers } from '../common/contract';
 
 export type EventListener = (message: EventMessage) => void;
@@ -8,6 +9,11 @@ export interface Backend {
   subscribe(listener: EventListener): () => void;
   /** A client went away: forget its per-client state. */
   clientLeft(clientId: string): void;
+  /**
+   * A run's recording as a file to download (browser mode's "Save as…"): too large for a
+   * message, so the web server streams it. Throws a ProcscopeError for an unknown run.
+   */
+  recordingDownload(runId: string): { fileName: string; data: Readable };
   dispose(): Promise<void>;
 }
 

@@ -3,7 +3,8 @@
 // recording.* and lessons.* methods are thin calls into this class.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { PythonStatus, RecordingEntry, RunLog } from '../common/contract';
 import { isProcscopeError, ProcscopeError } from '../common/errors';
 import type { LabEvent, RunSummary, StartRunRequest } from '../common/lab';
@@ -11,7 +12,13 @@ import { replayRunId } from '../common/replay';
 import type { Lesson } from '../common/lessons';
 import { LabSupervisor } from './lab/supervisor';
 import { lessonRunRequest, listLessons } from './lessons/catalog';
-import { readRecording, RECORDING_EXTENSION, writeRecording } from './recording/format';
+import {
+  readRecording,
+  RECORDING_EXTENSION,
+  RECORDING_LIMITS,
+  recordingStream,
+  writeRecording,
+} from './recording/format';
 import { SettingsStore } from './settings-store';
 
 export interface LabServiceOptions {
@@ -31,13 +38,16 @@ interface Replay {
 export const LOG_PAGE_EVENTS = 5_000;
 const LOG_PAGE_TEXT_CHARS = 1_000_000;
 
-/** Opened recordings kept in memory at once; the oldest is closed beyond this. */
+/** Opened recordings kept in memory at once; the oldest is closed beyond either bound. */
 const MAX_REPLAYS = 8;
+/** Two recordings of the largest size allowed. */
+const MAX_REPLAY_EVENTS = 2 * RECORDING_LIMITS.maxEvents;
 
 export class LabService {
   readonly supervisor: LabSupervisor;
   private readonly settings: SettingsStore;
   private readonly replays = new Map<string, Replay>();
+  private opening: Promise<unknown> = Promise.resolve();
   private readonly recordingsDir: string;
   private lessonCache: Lesson[] | undefined;
 
@@ -91,30 +101,39 @@ export class LabService {
     };
   }
 
-  async saveRecording(runId: string, path?: string): Promise<{ path: string }> {
-    const replay = this.replays.get(runId);
-    const summary = replay?.summary ?? this.supervisor.run(runId);
-    const events = replay?.events ?? this.supervisor.events(runId);
+  /**
+   * Writes a run's recording: to `path` (absolute), or to the recordings folder. An existing
+   * file is replaced only with `replace` (the user confirmed it), and only a regular file.
+   */
+  async saveRecording(
+    runId: string,
+    { path, replace = false }: { path?: string; replace?: boolean } = {},
+  ): Promise<{ path: string }> {
+    const { summary, events } = this.wholeLog(runId);
+    if (path !== undefined) requireAbsolute(path);
     const file = path ?? (await this.defaultRecordingPath(summary));
-    await writeRecording(file, summary, events, `procscope ${this.options.version}`);
+    await writeRecording(file, summary, events, this.generator(), replace ? 'replace' : 'create');
     return { path: file };
   }
 
-  async openRecording(path: string): Promise<RunSummary> {
-    const recording = await readRecording(path);
-    // A fresh id: the same file opened twice, or a recording of a run still in memory, must not
-    // collide with what is already listed.
-    const summary: RunSummary = {
-      ...recording.summary,
-      id: replayRunId(randomUUID()),
-      title: `${recording.summary.title} (recording)`,
+  /** A run's recording as bytes to download, and the file name to suggest. */
+  exportRecording(runId: string): { fileName: string; data: Readable } {
+    const { summary, events } = this.wholeLog(runId);
+    return {
+      fileName: recordingFileName(summary),
+      data: recordingStream(summary, events, this.generator()),
     };
-    this.replays.set(summary.id, { summary, events: recording.events });
-    for (const id of this.replays.keys()) {
-      if (this.replays.size <= MAX_REPLAYS) break;
-      this.replays.delete(id);
-    }
-    return summary;
+  }
+
+  suggestedFileName(runId: string): string {
+    return recordingFileName(this.wholeLog(runId).summary);
+  }
+
+  /** Opens one recording at a time: each may take a few hundred MB while it is read. */
+  openRecording(path: string): Promise<RunSummary> {
+    const opened = this.opening.then(() => this.readReplay(path));
+    this.opening = opened.catch(() => undefined);
+    return opened;
   }
 
   async listRecordings(): Promise<RecordingEntry[]> {
@@ -139,6 +158,37 @@ export class LabService {
       .sort((a, b) => b.savedAt - a.savedAt);
   }
 
+  private async readReplay(path: string): Promise<RunSummary> {
+    requireAbsolute(path);
+    const recording = await readRecording(path);
+    // A fresh id: the same file opened twice, or a recording of a run still in memory, must not
+    // collide with what is already listed.
+    const summary: RunSummary = {
+      ...recording.summary,
+      id: replayRunId(randomUUID()),
+      title: `${recording.summary.title} (recording)`,
+    };
+    this.replays.set(summary.id, { summary, events: recording.events });
+    let held = [...this.replays.values()].reduce((sum, replay) => sum + replay.events.length, 0);
+    for (const [id, replay] of this.replays) {
+      if (this.replays.size <= MAX_REPLAYS && held <= MAX_REPLAY_EVENTS) break;
+      if (id === summary.id) break;
+      this.replays.delete(id);
+      held -= replay.events.length;
+    }
+    return summary;
+  }
+
+  private wholeLog(runId: string): { summary: RunSummary; events: readonly LabEvent[] } {
+    const replay = this.replays.get(runId);
+    if (replay) return replay;
+    return { summary: this.supervisor.run(runId), events: this.supervisor.events(runId) };
+  }
+
+  private generator(): string {
+    return `procscope ${this.options.version}`;
+  }
+
   lessons(): Lesson[] {
     return (this.lessonCache ??= listLessons(this.options.lessonsRoot));
   }
@@ -161,12 +211,27 @@ export class LabService {
 
   private async defaultRecordingPath(summary: RunSummary): Promise<string> {
     await mkdir(this.recordingsDir, { recursive: true });
-    const stamp = new Date(summary.startedAt).toISOString().replace(/[:.]/g, '-');
-    const slug = summary.title
-      .replace(/[^\w.-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60);
-    return join(this.recordingsDir, `${slug || 'run'}-${stamp}${RECORDING_EXTENSION}`);
+    return join(this.recordingsDir, recordingFileName(summary));
+  }
+}
+
+/** The same name for the same run, so saving it twice finds the first copy (and asks). */
+function recordingFileName(summary: RunSummary): string {
+  const stamp = new Date(summary.startedAt).toISOString().replace(/[:.]/g, '-');
+  const slug = summary.title
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${slug || 'run'}-${stamp}${RECORDING_EXTENSION}`;
+}
+
+function requireAbsolute(path: string): void {
+  // Relative to what? The server's working directory means nothing to the person typing.
+  if (!isAbsolute(path)) {
+    throw new ProcscopeError(
+      'invalid-params',
+      `${path} is not an absolute path: give the whole path, from the root.`,
+    );
   }
 }
 
@@ -175,7 +240,8 @@ function logPage(events: readonly LabEvent[], start: number): Pick<RunLog, 'even
   let text = 0;
   while (end < events.length && end - start < LOG_PAGE_EVENTS && text < LOG_PAGE_TEXT_CHARS) {
     const event = events[end] as LabEvent;
-    if (event.kind === 'output') text += event.text.length;
+    // A recording's events are checked only for their envelope: never trust a field's type.
+    if (event.kind === 'output' && typeof event.text === 'string') text += event.text.length;
     end += 1;
   }
   return { events: events.slice(start, end), more: end < events.length };

@@ -19,6 +19,8 @@ export interface BackendOptions {
   dataDir: string;
   /** The OS file picker, where there is one (Electron); browser mode has none. */
   pickFile?: (purpose: FilePurpose) => Promise<string | null>;
+  /** The OS save dialog (Electron), given the file name to suggest; null when cancelled. */
+  pickSavePath?: (suggestedName: string) => Promise<string | null>;
   /** The class share's listener (transport layer); without it share.start says it cannot. */
   openViewerListener?: OpenViewerListener;
   monitor?: SystemMonitor;
@@ -89,6 +91,10 @@ export function createBackend(options: BackendOptions): Backend {
       lab.supervisor.step(runId, action);
       return lab.supervisor.run(runId);
     },
+    'lab.input': ({ runId, text, eof }) => {
+      lab.supervisor.input(runId, text, eof);
+      return lab.supervisor.run(runId);
+    },
     'lab.setStepMode': ({ runId, on }) => {
       lab.supervisor.setStepMode(runId, on);
       return lab.supervisor.run(runId);
@@ -96,7 +102,28 @@ export function createBackend(options: BackendOptions): Backend {
     'lab.runs': () => lab.runs(),
     'lab.events': ({ runId, sinceSeq }) => lab.log(runId, sinceSeq),
 
-    'recording.save': ({ runId, path }) => lab.saveRecording(runId, path),
+    'recording.save': async ({ runId, path, replace, saveAs }, client) => {
+      if (saveAs) {
+        if (!options.pickSavePath) {
+          throw new ProcscopeError(
+            'unavailable',
+            'There is no save dialog in browser mode: download the recording instead.',
+          );
+        }
+        const chosen = await options.pickSavePath(lab.suggestedFileName(runId));
+        // The OS dialog has already asked whether to replace an existing file.
+        return chosen === null
+          ? { path: null }
+          : lab.saveRecording(runId, { path: chosen, replace: true });
+      }
+      if (path !== undefined && client.transport === 'electron') {
+        throw new ProcscopeError(
+          'invalid-params',
+          'In the app, the save dialog chooses where a recording goes (ask with saveAs).',
+        );
+      }
+      return lab.saveRecording(runId, { path, replace });
+    },
     'recording.open': async ({ path }) => {
       const summary = await lab.openRecording(path);
       hub.emit('lab.run', summary);
@@ -121,6 +148,7 @@ export function createBackend(options: BackendOptions): Backend {
     handlers,
     subscribe: (listener) => hub.subscribe(listener),
     clientLeft,
+    recordingDownload: (runId) => lab.exportRecording(runId),
     dispose: async () => {
       for (const stop of unsubscribe) stop();
       await share.dispose();

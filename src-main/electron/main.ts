@@ -33,6 +33,12 @@ const resources = app.isPackaged
   ? packagedResources(process.resourcesPath)
   : checkoutResources(app.getAppPath());
 
+/** Quitting waits this long for the backend to stop the Lab's programs, then quits regardless. */
+export const QUIT_DEADLINE_MS = 10_000;
+
+// Every web contents, whoever creates it, is hardened the moment it exists.
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
 const PICKER_FILTERS: Record<FilePurpose, Electron.FileFilter[]> = {
   script: [
     { name: 'Python scripts', extensions: ['py'] },
@@ -49,6 +55,21 @@ async function pickFile(purpose: FilePurpose): Promise<string | null> {
     ? await dialog.showOpenDialog(owner, options)
     : await dialog.showOpenDialog(options);
   return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+/** The only way a path to save to reaches the backend in the app: the OS dialog, asked here. */
+async function pickSavePath(suggestedName: string): Promise<string | null> {
+  const owner = BrowserWindow.getFocusedWindow();
+  const options: Electron.SaveDialogOptions = {
+    defaultPath: join(app.getPath('documents'), suggestedName),
+    filters: PICKER_FILTERS.recording,
+    // macOS and Windows always ask before replacing; Linux's dialog must be told to.
+    properties: ['showOverwriteConfirmation', 'createDirectory'],
+  };
+  const result = owner
+    ? await dialog.showSaveDialog(owner, options)
+    : await dialog.showSaveDialog(options);
+  return result.canceled || !result.filePath ? null : result.filePath;
 }
 
 export async function launch(): Promise<void> {
@@ -74,6 +95,7 @@ export async function launch(): Promise<void> {
     ...resources,
     dataDir: app.getPath('userData'),
     pickFile,
+    pickSavePath,
     // Students' browsers get the same page over HTTP from the class share's own listener.
     openViewerListener: (listener) => startViewerServer({ ...listener, staticDir: rendererDir }),
   });
@@ -85,10 +107,9 @@ export async function launch(): Promise<void> {
   });
 
   const openWindow = () => {
-    const window = createSecureWindow(preloadPath);
+    const window = createSecureWindow(preloadPath, { devTools: !app.isPackaged });
     const contentsId = window.webContents.id;
     windowContentIds.add(contentsId);
-    hardenWebContents(window.webContents);
     transport.attach(window.webContents);
     window.once('ready-to-show', () => window.show());
     window.on('closed', () => windowContentIds.delete(contentsId));
@@ -127,14 +148,22 @@ export async function launch(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  // Child programs must not outlive the app: hold the quit until the backend has stopped them.
+  // Child programs must not outlive the app: hold the quit until the backend has stopped them,
+  // but never longer than the deadline (the backend kills what did not stop in its own).
   let disposed = false;
   app.on('before-quit', (event) => {
     if (disposed) return;
     event.preventDefault();
     disposed = true;
     transport.close();
-    void backend.dispose().finally(() => app.quit());
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, QUIT_DEADLINE_MS);
+    });
+    void Promise.race([backend.dispose(), deadline]).finally(() => {
+      clearTimeout(timer);
+      app.quit();
+    });
   });
 }
 

@@ -15,7 +15,10 @@ export const APP_CSP = contentSecurityPolicy("'self'");
  * The one place windows are made. The options are spelled out literally here (not assembled)
  * so both a reader and the electronegativity scan see the whole baseline at once.
  */
-export function createSecureWindow(preloadPath: string): BrowserWindow {
+export function createSecureWindow(
+  preloadPath: string,
+  { devTools }: { devTools: boolean },
+): BrowserWindow {
   return new BrowserWindow({
     width: 1280,
     height: 800,
@@ -35,6 +38,8 @@ export function createSecureWindow(preloadPath: string): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
+      // A packaged build has no DevTools: they would let anyone at the keyboard call the backend.
+      devTools,
       // Middle-click would otherwise try to open links in new windows.
       disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
@@ -42,13 +47,24 @@ export function createSecureWindow(preloadPath: string): BrowserWindow {
   });
 }
 
-/** Only our own top-level page, loaded from our own scheme, in a window we created, may call. */
+/**
+ * Only our own page may call: loaded from our own scheme, in a window we created, and its main
+ * frame — not a frame inside it, whatever that frame's URL claims.
+ */
 export function isTrustedSender(
   event: IpcInvokeEvent,
   windowContentIds: ReadonlySet<number>,
 ): boolean {
-  const url = event.senderFrame?.url;
-  return url !== undefined && windowContentIds.has(event.sender.id) && isAppUrl(url);
+  const frame = event.senderFrame;
+  const main = event.sender.mainFrame;
+  return (
+    frame !== null &&
+    frame.parent === null &&
+    frame.processId === main.processId &&
+    frame.routingId === main.routingId &&
+    windowContentIds.has(event.sender.id) &&
+    isAppUrl(frame.url)
+  );
 }
 
 export function isAppUrl(url: string): boolean {
@@ -61,8 +77,17 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
+/**
+ * Every web contents the app ever makes — windows, and anything a page might open — gets this
+ * (main.ts applies it from app's web-contents-created, so none is missed).
+ */
 export function hardenWebContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // Web Bluetooth asks the app to choose a device: choose none.
+  contents.on('select-bluetooth-device', (event, _devices, choose) => {
+    event.preventDefault();
+    choose('');
+  });
   const stayHome = (event: { preventDefault(): void }, url: string) => {
     if (!isAppUrl(url)) event.preventDefault();
   };
@@ -75,6 +100,19 @@ export function hardenSession(session: Session): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
+  // Serial, HID and USB pickers are the app's to show; it shows none and grants nothing.
+  session.on('select-serial-port', (event, _ports, _contents, choose) => {
+    event.preventDefault();
+    choose('');
+  });
+  session.on('select-hid-device', (event, _details, choose) => {
+    event.preventDefault();
+    choose();
+  });
+  session.on('select-usb-device', (event, _details, choose) => {
+    event.preventDefault();
+    choose();
+  });
 }
 
 /** Maps an app:// URL to a file inside the renderer bundle, or null when it would escape it. */

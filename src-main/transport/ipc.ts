@@ -5,9 +5,18 @@ import type { ServerMessage } from '../common/contract';
 import type { Backend } from '../core/backend';
 import { RpcDispatcher } from './rpc';
 
+/** A frame as Electron's WebFrameMain identifies it. */
+export interface IpcFrame {
+  url: string;
+  processId: number;
+  routingId: number;
+  /** null for a page's main frame. */
+  parent: unknown;
+}
+
 export interface IpcInvokeEvent {
-  sender: { id: number };
-  senderFrame: { url: string } | null;
+  sender: { id: number; mainFrame: Omit<IpcFrame, 'url' | 'parent'> };
+  senderFrame: IpcFrame | null;
 }
 
 export interface IpcMainLike {

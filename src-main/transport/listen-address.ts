@@ -56,9 +56,13 @@ export class ListenAddress {
     return host !== undefined && this.allowsHost(host);
   }
 
-  /** CSP connect-src: the page's own socket under every name it may have been loaded by. */
+  /**
+   * CSP connect-src: the page's own socket under every name it may have been loaded by. CSP has
+   * no syntax for IPv6 literals; there 'self' alone covers the socket (CSP 3 lets it match ws:).
+   */
   socketSources(): string {
-    return ["'self'", ...[...this.hosts].map((host) => `ws://${host}`)].join(' ');
+    const named = [...this.hosts].filter((host) => !host.startsWith('['));
+    return ["'self'", ...named.map((host) => `ws://${host}`)].join(' ');
   }
 }
 

@@ -9,8 +9,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { WebSocketServer } from 'ws';
-import { WEBSOCKET_PATH } from '../common/channels';
+import { RECORDING_DOWNLOAD_PATH, WEBSOCKET_PATH } from '../common/channels';
+import { isProcscopeError } from '../common/errors';
 import type { Backend } from '../core/backend';
 import {
   APP_SOCKET_LIMITS,
@@ -21,9 +23,6 @@ import {
 } from './client-pool';
 import { ListenAddress } from './listen-address';
 import { RpcDispatcher } from './rpc';
-
-/** For listeners that close unauthorised sockets themselves (the class share's). */
-export const UNAUTHORIZED_CLOSE_CODE = CLOSE_CODES.unauthorized;
 
 export interface WebServerOptions {
   backend: Backend;
@@ -94,6 +93,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       response.end(misdirected(address));
       return;
     }
+    if (new URL(request.url ?? '/', 'http://localhost').pathname === RECORDING_DOWNLOAD_PATH) {
+      serveDownload(options.backend, token, request, response);
+      return;
+    }
     serveStatic(options.staticDir, request, response, address.socketSources()).catch(() => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
@@ -156,6 +159,47 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** A run's recording as a file download, for the page's "Save as…" (same token as the socket). */
+function serveDownload(
+  backend: Backend,
+  token: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const text = (status: number, message: string): void => {
+    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${message}\n`);
+  };
+  if (request.method !== 'GET') return void response.writeHead(405, { Allow: 'GET' }).end();
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (!sameToken(url.searchParams.get('token') ?? '', token)) {
+    return text(401, 'This link has a wrong or missing access token.');
+  }
+  let download: ReturnType<Backend['recordingDownload']>;
+  try {
+    download = backend.recordingDownload(url.searchParams.get('run') ?? '');
+  } catch (error) {
+    return text(
+      isProcscopeError(error) && error.code === 'not-found' ? 404 : 500,
+      String((error as Error).message),
+    );
+  }
+  response.writeHead(200, {
+    'Content-Type': 'application/gzip',
+    'Content-Disposition': attachment(download.fileName),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
+  // Streamed at the pace the browser takes it; a client that goes away ends the stream.
+  pipeline(download.data, response).catch(() => response.destroy());
+}
+
+/** RFC 6266: a plain ASCII name for old agents, the exact one (RFC 5987) for the rest. */
+function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
 function misdirected(address: ListenAddress): string {

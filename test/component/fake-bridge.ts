@@ -1,6 +1,6 @@
 // Just enough of the Bridge for stores and components: calls answered from a table, events pushed
 // by the test.
-import type { EventMap, EventName, MethodName, Params, Result } from '$common/contract';
+import type { ClientRole, EventMap, EventName, MethodName, Params, Result } from '$common/contract';
 import type { Bridge } from '../../src-renderer/src/lib/bridge.svelte';
 
 type Answers = { [M in MethodName]?: (params: Params<M>) => Result<M> };
@@ -10,7 +10,8 @@ export class FakeBridge {
   private readonly listeners = new Map<string, Set<(payload: never) => void>>();
   state = 'open' as const;
   problem = null;
-  transport = 'websocket' as const;
+  transport: 'websocket' | 'electron' = 'websocket';
+  role: ClientRole = 'teacher';
 
   constructor(private readonly answers: Answers) {}
 
@@ -30,6 +31,10 @@ export class FakeBridge {
     if (!set) this.listeners.set(name, (set = new Set()));
     set.add(listener as (payload: never) => void);
     return () => set.delete(listener as (payload: never) => void);
+  }
+
+  recordingUrl(runId: string): string | null {
+    return this.transport === 'websocket' ? `/download/recording?run=${runId}&token=t` : null;
   }
 
   onConnected(listener: () => void): () => void {

@@ -1,10 +1,13 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import OutputPanel from '../../src-renderer/src/components/lab/OutputPanel.svelte';
 import LabView from '../../src-renderer/src/components/lab/LabView.svelte';
+import { ApiCallError } from '../../src-renderer/src/lib/bridge.svelte';
 import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
 import type { OutputLine } from '../../src-renderer/src/lib/lab-model';
+// For its window.__procscopeTimeline declaration.
+import type {} from '../../src-renderer/src/lib/timeline/hook';
 import { CHILD_1, CHILD_2, ROOT, finished, joining, labBridge, summary } from './lab-fixtures';
 
 async function showRun(
@@ -170,6 +173,38 @@ describe('the selected run', () => {
   });
 });
 
+describe('comparing any runs', () => {
+  it('stacks the runs ticked with Compare on one Timeline, and takes them out again', async () => {
+    const first = summary({ id: 'run-1', title: 'first', state: 'exited', startedAt: 1 });
+    const second = summary({ id: 'run-0', title: 'second', state: 'exited', startedAt: 0 });
+    const bridge = labBridge({ runs: [first, second], log: finished() });
+    const lab = new LabStore(bridge.asBridge());
+    render(LabView, { lab });
+    await screen.findByTestId('process-tree');
+    const compare = () => screen.getByRole('button', { name: 'Compare' });
+    await fireEvent.click(compare());
+    expect(compare()).toHaveAttribute('aria-pressed', 'true');
+    // One run is not a comparison: the Timeline still shows the selected run alone.
+    expect(screen.queryByTestId('lab-comparing')).toBeNull();
+    lab.select('run-0');
+    await expect.poll(() => compare().getAttribute('aria-pressed')).toBe('false');
+    await fireEvent.click(compare());
+    const bar = await screen.findByTestId('lab-comparing');
+    expect(bar).toHaveTextContent('Comparing 2 runs');
+    // Both logs, the ticked run's held though another is on screen, in the order of the list.
+    await expect
+      .poll(() => window.__procscopeTimeline?.runs.map(({ title }) => title))
+      .toEqual(['first', 'second']);
+    expect(lab.compared.map(({ events }) => events.length)).toEqual([
+      finished().events.length,
+      finished().events.length,
+    ]);
+    await fireEvent.click(within(bar).getByRole('button', { name: 'first ✕' }));
+    expect(screen.queryByTestId('lab-comparing')).toBeNull();
+    expect(lab.held.get('run-1')).toBeUndefined();
+  });
+});
+
 describe('OutputPanel', () => {
   const line = (
     id: number,
@@ -259,5 +294,70 @@ describe('a replayed run', () => {
     expect(screen.getByTestId('scrubbed')).toHaveTextContent('Processes as they stood');
     expect(states()[0]).not.toBe('terminated');
     expect(states()).toContain('running');
+  });
+});
+
+describe('saving a recording', () => {
+  it('asks before replacing a saved recording, and replaces only on Replace', async () => {
+    const saved = '/data/recordings/lesson.py-2025.procscope';
+    const saves: unknown[] = [];
+    const bridge = labBridge(
+      { runs: [summary({ state: 'exited', exitCode: 0, endedAt: Date.now() })], log: finished() },
+      {
+        'recording.save': (params) => {
+          saves.push(params);
+          if (saves.length > 1 && !params.replace) {
+            throw new ApiCallError({ code: 'already-exists', message: `${saved} already exists.` });
+          }
+          return { path: saved };
+        },
+      },
+    );
+    render(LabView, { lab: new LabStore(bridge.asBridge()) });
+    const save = await screen.findByRole('button', { name: 'Save recording' });
+    await fireEvent.click(save);
+    expect(await screen.findByTestId('lab-notice')).toHaveTextContent(
+      `Recording saved to ${saved}`,
+    );
+
+    await fireEvent.click(save);
+    const dialog = await screen.findByRole('dialog', { name: 'Replace the saved recording?' });
+    expect(dialog).toHaveTextContent(`${saved} already exists.`);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(saves).toHaveLength(2);
+
+    await fireEvent.click(save);
+    await fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Replace' }),
+    );
+    await vi.waitFor(() => expect(saves).toHaveLength(4));
+    expect(saves.at(-1)).toEqual({ runId: 'run-1', replace: true });
+    expect(saves.slice(0, 3)).toEqual([{ runId: 'run-1' }, { runId: 'run-1' }, { runId: 'run-1' }]);
+  });
+
+  it('offers the recording as a download in browser mode, the save dialog in the app', async () => {
+    await showRun();
+    const link = screen.getByRole('link', { name: 'Save as…' });
+    expect(link).toHaveAttribute('download');
+    expect(link).toHaveAttribute('href', '/download/recording?run=run-1&token=t');
+
+    cleanup();
+    const saves: unknown[] = [];
+    const app = labBridge(
+      { runs: [summary({ state: 'exited', exitCode: 0, endedAt: Date.now() })], log: finished() },
+      {
+        'recording.save': (params) => {
+          saves.push(params);
+          return { path: null };
+        },
+      },
+    );
+    app.transport = 'electron';
+    render(LabView, { lab: new LabStore(app.asBridge()) });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Save as…' }));
+    // The renderer never says where: the main process asks the OS dialog.
+    await vi.waitFor(() => expect(saves).toEqual([{ runId: 'run-1', saveAs: true }]));
+    expect(screen.queryByTestId('lab-notice')).toBeNull();
   });
 });

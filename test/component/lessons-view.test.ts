@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import LessonsView from '../../src-renderer/src/components/lessons/LessonsView.svelte';
 import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
 import { LessonsStore } from '../../src-renderer/src/lib/lessons.svelte';
-import { LESSONS_SHORTCUTS } from '../../src-renderer/src/lib/shortcuts';
+// For its window.__procscopeTimeline declaration.
+import type {} from '../../src-renderer/src/lib/timeline/hook';
 import { LESSONS_ROOT, lessonsBridge, programLine } from './lessons-fixtures';
 import { ROOT, created, pausedAtStart, summary } from './lab-fixtures';
 import { loadLog } from './timeline-fixtures';
@@ -75,7 +76,7 @@ describe('the lesson list', () => {
     await openLesson(6);
     expect(screen.getByText(/Two children each print/)).toBeInTheDocument();
     expect(screen.getByText('What to watch').nextElementSibling).toHaveTextContent(
-      "Where the main program's code ends",
+      "Where the main program's script finishes",
     );
     const observations = within(screen.getByTestId('observations')).getAllByRole('checkbox');
     expect(observations).toHaveLength(4);
@@ -292,29 +293,26 @@ describe('results that last', () => {
     expect(rows()[1]).toHaveClass('current');
   });
 
-  it('are compared on one Timeline, aligned where each script started', async () => {
+  it('are compared on one Timeline, each run headed by its variation and its figure', async () => {
     const { lessons, logs } = reloaded();
     const compare = await screen.findByRole('checkbox', { name: 'Compare on the Timeline' });
     await fireEvent.click(compare);
     await expect
-      .poll(() =>
-        lessons.compared.map(({ runId, label, alignAt, headline }) => ({
-          runId,
-          label,
-          alignAt,
-          headline,
-        })),
-      )
+      .poll(() => lessons.compared.map(({ key, title, figure }) => ({ key, title, figure })))
       .toEqual([
-        { runId: 'old-1', label: 'Without join()', alignAt: 38_000, headline: '10 ms' },
-        { runId: 'old-2', label: 'With join()', alignAt: 38_000, headline: '1.01 s' },
+        { key: 'old-1', title: 'Without join()', figure: '10 ms' },
+        { key: 'old-2', title: 'With join()', figure: '1.01 s' },
       ]);
+    // Stacked on the one Timeline, in the order of the variations.
+    await expect
+      .poll(() => window.__procscopeTimeline?.runs.map(({ title }) => title))
+      .toEqual(['Without join()', 'With join()']);
     expect(lessons.compared[0]?.events).toEqual(logs.get('old-1'));
     // One of them can be left out, and put back.
     await fireEvent.click(screen.getByRole('checkbox', { name: 'Compare “Without join()”' }));
-    expect(lessons.compared.map(({ runId }) => runId)).toEqual(['old-2']);
+    expect(lessons.compared.map(({ key }) => key)).toEqual(['old-2']);
     await fireEvent.click(screen.getByRole('checkbox', { name: 'Compare “Without join()”' }));
-    expect(lessons.compared.map(({ runId }) => runId)).toEqual(['old-1', 'old-2']);
+    expect(lessons.compared.map(({ key }) => key)).toEqual(['old-1', 'old-2']);
   });
 });
 
@@ -370,10 +368,4 @@ describe('classroom mode', () => {
     expect(screen.getAllByTestId('code-line').length).toBeGreaterThan(10);
     expect(screen.getByRole('tab', { name: 'Results' })).toHaveAttribute('aria-selected', 'true');
   });
-});
-
-it('lists its keys in the one keyboard map', () => {
-  expect(LESSONS_SHORTCUTS.map((shortcut) => shortcut.keys)).toEqual(
-    expect.arrayContaining(['R', 'X or Esc', 'N or Space', 'C', 'J or ]', 'K or [']),
-  );
 });

@@ -5,6 +5,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import Timeline from '../../src-renderer/src/components/timeline/Timeline.svelte';
+import { buildLayout } from '../../src-renderer/src/lib/timeline/layout';
 import { loadLog } from './timeline-fixtures';
 
 const stage = () => screen.getByRole('application');
@@ -109,5 +110,91 @@ describe('Timeline', () => {
     );
     await press('Escape');
     expect(screen.queryByTestId('timeline-traceback')).toBeNull();
+  });
+
+  it('lists in its legend only what the run contains, and folds the legend away', async () => {
+    render(Timeline, { props: { events: loadLog('exception-in-target') } });
+    const legend = screen.getByTestId('timeline-legend');
+    expect(legend).toHaveTextContent('exception');
+    expect(legend).toHaveTextContent('Running');
+    expect(legend).not.toHaveTextContent('Pool task');
+    expect(legend).not.toHaveTextContent('kill()');
+    const button = screen.getByRole('button', { name: /Legend/ });
+    expect(button).toHaveAttribute('aria-expanded', 'true');
+    await fireEvent.click(button);
+    expect(screen.queryByTestId('timeline-legend')).toBeNull();
+    expect(button).toHaveAttribute('aria-expanded', 'false');
+    // Remembered for the next Timeline, and the next session.
+    expect(JSON.parse(localStorage.getItem('procscope.timeline') ?? '{}')).toEqual({
+      legend: false,
+    });
+    await fireEvent.click(button);
+    expect(screen.getByTestId('timeline-legend')).toBeInTheDocument();
+  });
+
+  it('replays like a video: event by event, and played at a chosen speed', async () => {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
+    try {
+      const events = loadLog('two-sleepers-join');
+      const layout = buildLayout(events);
+      const moments = [
+        ...new Set([
+          ...layout.markers.map((m) => m.t),
+          ...layout.spans.flatMap((span) =>
+            span.end === null ? [span.start] : [span.start, span.end],
+          ),
+        ]),
+      ].sort((a, b) => a - b);
+      const onScrub = vi.fn();
+      render(Timeline, { props: { events, replay: true, onScrub } });
+      await press('.');
+      expect(onScrub).toHaveBeenLastCalledWith(moments[0]);
+      await press('.');
+      expect(onScrub).toHaveBeenLastCalledWith(moments[1]);
+      await press(',');
+      expect(onScrub).toHaveBeenLastCalledWith(moments[0]);
+
+      const speed = screen.getByRole('combobox', { name: 'Speed' });
+      expect(speed).toHaveValue('1');
+      await press('<');
+      await press('<');
+      expect(speed).toHaveValue('0.25');
+      await press('<');
+      expect(speed).toHaveValue('0.25');
+
+      const from = onScrub.mock.lastCall?.[0] as number;
+      const play = screen.getByRole('button', { name: 'Play' });
+      await fireEvent.click(play);
+      expect(screen.getByRole('button', { name: 'Pause' })).toHaveAttribute('aria-pressed', 'true');
+      await vi.advanceTimersByTimeAsync(800);
+      // A quarter of real time: 800 ms of watching is 200 ms of the run (give or take a frame).
+      const played = (onScrub.mock.lastCall?.[0] as number) - from;
+      expect(played).toBeGreaterThan(180_000);
+      expect(played).toBeLessThan(220_000);
+      await press('l');
+      expect(screen.getByRole('button', { name: 'Play' })).toHaveAttribute('aria-pressed', 'false');
+      const paused = onScrub.mock.lastCall?.[0] as number;
+      await vi.advanceTimersByTimeAsync(500);
+      expect(onScrub.mock.lastCall?.[0]).toBe(paused);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('plays to the end and stops there; Play again starts over', async () => {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
+    try {
+      const events = loadLog('two-sleepers-join');
+      const onScrub = vi.fn();
+      render(Timeline, { props: { events, replay: true, onScrub, cursor: 1_000_000 } });
+      await fireEvent.click(screen.getByRole('button', { name: 'Play' }));
+      await vi.advanceTimersByTimeAsync(200);
+      expect(onScrub).toHaveBeenLastCalledWith(1_056_500);
+      expect(screen.getByRole('button', { name: 'Play' })).toBeInTheDocument();
+      await fireEvent.click(screen.getByRole('button', { name: 'Play' }));
+      expect(onScrub).toHaveBeenCalledWith(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -328,17 +328,13 @@ describe('timeline layout: growing logs', () => {
     expect(shape(other)).toEqual(shape(layoutOf('terminate-kill')));
   });
 
-  it('lays out 20,000 events of 200 processes and 1,000 threads quickly enough to follow live', () => {
+  it('lays out 20,000 events of 200 processes and 1,000 threads', () => {
     const log = syntheticLog();
     expect(log).toHaveLength(20_000);
-    buildLayout(log);
-    const started = performance.now();
     const layout = buildLayout(log);
-    const elapsed = performance.now() - started;
+    // Only the shape here: how fast this is, scripts/bench-timeline.ts measures on a quiet
+    // machine (a time bound in a unit test fails whenever the machine is busy).
     expect(layout.lanes.filter((l) => l.kind === 'process')).toHaveLength(200);
     expect(layout.lanes.filter((l) => l.kind === 'thread')).toHaveLength(1000);
-    // A generous bound that still catches an accidental O(n²) (those take seconds here);
-    // scripts/bench-timeline.ts measures the real figure.
-    expect(elapsed).toBeLessThan(400);
   });
 });

@@ -57,6 +57,15 @@ if __name__ == "__main__":
     child.join()
     print("child exit code", child.exitcode, flush=True)
 `,
+  'greet.py': `
+import sys
+
+name = input("name? ")
+print("hello", name, flush=True)
+for line in sys.stdin:
+    print("got", line.strip(), flush=True)
+print("the end of input", flush=True)
+`,
 };
 
 let server: RunningServer;
@@ -207,6 +216,44 @@ describe('the Lab, end to end', () => {
     await expect
       .poll(() => page.getByTestId('run-header').locator('.badge .text').textContent())
       .toContain('failed');
+    await page.context().close();
+  });
+
+  it("types into the program's stdin from the input line, and ends it with Ctrl D", async () => {
+    const page = await openLab();
+    await run(page, 'greet.py');
+    const output = page.getByTestId('output');
+    await output.getByText('name?').waitFor({ timeout: 15_000 });
+    const field = page.getByLabel('Input', { exact: true });
+    await field.focus();
+    await page.keyboard.type('Ada');
+    await page.keyboard.press('Enter');
+    await output.getByText('hello Ada').waitFor();
+    // What was typed is shown where a terminal would echo it, marked as input.
+    expect(await output.locator('.line.stdin').allTextContents()).toEqual([
+      expect.stringMatching(/^›\s*stdin:\s*Ada$/),
+    ]);
+    expect(await field.inputValue()).toBe('');
+
+    // A line half typed survives a trip to another view.
+    await page.keyboard.type('more');
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByRole('tab', { name: 'Lab' }).click();
+    expect(await field.inputValue()).toBe('more');
+    await field.focus();
+    await page.keyboard.press('Enter');
+    await output.getByText('got more').waitFor();
+
+    await page.keyboard.press('Control+d');
+    await output.getByText('the end of input', { exact: true }).waitFor();
+    await output.getByText('end of input (Ctrl D)').waitFor();
+    await expect
+      .poll(() => page.getByTestId('run-header').locator('.badge .text').textContent())
+      .toContain('exit 0');
+    expect(await field.isDisabled()).toBe(true);
+    expect(await field.getAttribute('placeholder')).toBe('The program has ended');
+    expect(await page.getByRole('button', { name: 'End input' }).isDisabled()).toBe(true);
+    expect(await cspViolations(page)).toEqual([]);
     await page.context().close();
   });
 });

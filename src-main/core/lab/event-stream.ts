@@ -47,6 +47,13 @@ export class RunEventStream {
     this.schedule();
   }
 
+  /** Append after the output written so far: typed input comes after the prompt it answers. */
+  appendAfterOutput(event: LabEventInput): void {
+    if (this.closed) return;
+    this.drainOutput();
+    this.append(event);
+  }
+
   write(pid: number | undefined, stream: OutputEvent['stream'], chunk: Buffer, t: number): void {
     if (this.closed) return;
     this.output.write(pid, stream, chunk, t);

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { ProcscopeError } from '../../common/errors';
 import { MIN_PYTHON, type PythonInfo } from '../../common/lab';
+import { trackHelper } from '../helpers';
 
 const PROBE_TIMEOUT_MS = 15_000;
 const PROBE_CODE = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])';
@@ -27,7 +28,7 @@ type Probe = { kind: 'ok'; info: PythonInfo } | { kind: 'old'; version: string }
 
 function probe(candidate: Candidate): Promise<Probe> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       candidate.file,
       [...candidate.args, '-c', PROBE_CODE],
       { timeout: PROBE_TIMEOUT_MS, windowsHide: true, encoding: 'utf8' },
@@ -42,6 +43,7 @@ function probe(candidate: Candidate): Promise<Probe> {
         resolve({ kind: 'ok', info: { path: executable || candidate.file, version } });
       },
     );
+    trackHelper(child, 'Procscope asking a Python for its version');
   });
 }
 
@@ -52,11 +54,14 @@ function probe(candidate: Candidate): Promise<Probe> {
  */
 export function precompile(python: PythonInfo, directory: string): Promise<void> {
   return new Promise((resolve) => {
-    execFile(
-      python.path,
-      ['-m', 'compileall', '-q', directory],
-      { timeout: PROBE_TIMEOUT_MS, windowsHide: true },
-      () => resolve(),
+    trackHelper(
+      execFile(
+        python.path,
+        ['-m', 'compileall', '-q', directory],
+        { timeout: PROBE_TIMEOUT_MS, windowsHide: true },
+        () => resolve(),
+      ),
+      'Procscope compiling its tracer for this Python',
     );
   });
 }

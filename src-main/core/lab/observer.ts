@@ -41,6 +41,8 @@ export class RunObserver {
   // Exited processes, by pid and start time, so a zombie is not announced again next tick.
   private readonly gone = new Set<string>();
   private readonly exitHints = new Map<number, ExitStatus>();
+  /** Every pid that appeared in this run. */
+  private readonly seen = new Set<number>();
   private cpu = new Map<number, CpuMark>();
   private readonly coreMeter = new CpuMeter();
   /** When the cores were last read, and how many there were. */
@@ -61,9 +63,12 @@ export class RunObserver {
     this.schedule();
   }
 
-  /** A traced interpreter said hello: it appears now, without waiting for the next tick. */
+  /**
+   * A tracer told of a process (its own hello, a child it started): it appears now, without
+   * waiting for the next tick; unless it was seen already (it may even be gone by now).
+   */
   noteProcess(pid: number, ppid: number, command: string[]): void {
-    if (!this.live.has(pid) && !this.stopped) this.appear(pid, ppid, command, 'tracer', undefined);
+    if (!this.seen.has(pid) && !this.stopped) this.appear(pid, ppid, command, 'tracer', undefined);
   }
 
   /** An exit status learnt elsewhere (a tracer's mp.exit), used when the process vanishes. */
@@ -164,6 +169,7 @@ export class RunObserver {
     t = this.options.now(),
   ): void {
     this.live.set(pid, { start });
+    this.seen.add(pid);
     this.options.emit({ kind: 'proc.appeared', t, pid, ppid, command, source });
   }
 

@@ -3,8 +3,8 @@
 // numbered by the log and handed to listeners in batches.
 
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
-import type net from 'node:net';
 import { ProcscopeError } from '../../common/errors';
 import type {
   LabEvent,
@@ -19,7 +19,9 @@ import type {
 } from '../../common/lab';
 import { RunEventStream } from './event-stream';
 import { RunObserver, type CoreReader, type ProcessProbe } from './observer';
+import { OutputAttribution } from './output-attribution';
 import { signalName, type ExitStatus, type ProcessTreeReader } from './process-tree';
+import { isPythonExecutable, parsePythonArgs, untraceableOptions } from './python-command';
 import type { LabSettings } from './settings';
 import { parseTracerEvent, type Hello } from './tracer-protocol';
 import type {
@@ -28,7 +30,14 @@ import type {
   TracerServer,
   TracerSink,
 } from './tracer-server';
-import { Watchdog, type ProgramSpec } from './watchdog';
+import { killRun } from './kill-run';
+import { Watchdog, type ProgramSpec, type SpawnFailure } from './watchdog';
+
+/**
+ * After a stop's grace period the watchdog kills what is left and has it reaped within ~2 s (its
+ * KILL_SETTLE_S); past that much more, it cannot answer and Procscope ends the run itself.
+ */
+const STOP_SETTLE_MS = 2_500;
 
 /** Processes of an ending run still talking after this long are not waited for. */
 const CHANNEL_DRAIN_MS = 1_000;
@@ -37,6 +46,8 @@ export interface RunPlan {
   id: string;
   title: string;
   kind: RunKind;
+  /** Interpreter options before `file` (kind python), as the user wrote them. */
+  options: string[];
   file: string;
   args: string[];
   cwd: string;
@@ -56,6 +67,10 @@ export interface RunDeps {
   cores?: CoreReader;
   onEvents(events: LabEvent[]): void;
   onSummary(summary: RunSummary): void;
+  /** The program's output as it arrives, byte for byte (the CLI passes it through). */
+  onOutput?(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+  /** Piped into the program's stdin (the CLI's own stdin). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 interface Pause {
@@ -74,10 +89,19 @@ export class LabRun implements TracerSink {
   private watchdog: Watchdog | undefined;
   private unregister: (() => void) | undefined;
   private readonly tracers = new Map<number, TracerConnection>();
+  private readonly attribution: OutputAttribution;
+  /** Pids that said hello, and Python processes seen by the OS or started by a tracer. */
+  private readonly attached = new Set<number>();
+  private readonly pythonsSeen = new Map<number, string[]>();
+  private readonly exitsReported = new Set<string>();
+  private acceptFailure: string | undefined;
   private openChannels = 0;
   private channelsDrained: (() => void) | undefined;
   private pauses: Pause[] = [];
   private stopRequested = false;
+  private stopDeadline: NodeJS.Timeout | undefined;
+  /** The watchdog was still there at the stop deadline, and the run was killed without it. */
+  private watchdogUnresponsive = false;
   private scriptError: string | null = null;
   private rootStatus: ExitStatus | undefined;
   private finishing = false;
@@ -90,13 +114,18 @@ export class LabRun implements TracerSink {
     private readonly deps: RunDeps,
   ) {
     this.stream = new RunEventStream(deps.settings, (events) => this.deliver(events));
+    this.attribution = new OutputAttribution(
+      (pid, stream, chunk, at) => this.stream.write(pid, stream, chunk, Math.round(at * 1000)),
+      deps.settings.outputHoldMs,
+      () => this.now() / 1000,
+    );
     this.observer = new RunObserver({
       tree: deps.tree,
       probe: deps.probe,
       cores: deps.cores,
       intervalMs: deps.settings.sampleIntervalMs,
       now: () => this.now(),
-      emit: (event) => this.stream.append(event),
+      emit: (event) => this.observed(event),
     });
     this.state = {
       id: plan.id,
@@ -104,7 +133,7 @@ export class LabRun implements TracerSink {
       kind: plan.kind,
       command:
         plan.kind === 'python'
-          ? [path.basename(plan.python.path), plan.file, ...plan.args]
+          ? [path.basename(plan.python.path), ...plan.options, plan.file, ...plan.args]
           : [plan.file, ...plan.args],
       cwd: plan.cwd,
       state: 'starting',
@@ -133,24 +162,23 @@ export class LabRun implements TracerSink {
   /** Resolves once the program runs, or has failed to start (see summary().state). */
   async start(): Promise<RunSummary> {
     this.deps.onSummary(this.summary());
-    let port = 0;
-    if (this.plan.kind === 'python') {
-      this.unregister = this.deps.server.register(this.token, this);
-      port = await this.deps.server.port();
-    }
-    const program = this.program(port);
+    // Every run is traced wherever Python starts in it: the program itself, or a Python that
+    // an observed program (a shell, env, make) starts.
+    this.unregister = this.deps.server.register(this.token, this);
+    const program = this.program(await this.deps.server.port());
     const watchdog = new Watchdog(
       this.plan.python.path,
       path.join(this.deps.tracerRoot, 'procscope_watchdog.py'),
       program,
       {
         spawned: (pid, ns) => this.onSpawned(pid, program.argv, this.fromTracer(ns)),
-        spawnFailed: (message) => this.onSpawnFailed(message),
+        spawnFailed: (failure) => this.onSpawnFailed(failure),
         exited: (status, ns) => this.onRootExited(status, this.fromTracer(ns)),
         closed: () => void this.finish(),
       },
     );
     this.watchdog = watchdog;
+    this.deps.stdin?.pipe(watchdog.stdin);
     this.readPipe(watchdog.stdout, 'stdout');
     this.readPipe(watchdog.stderr, 'stderr');
     await this.started.promise;
@@ -163,7 +191,13 @@ export class LabRun implements TracerSink {
       droppedOutputBytes: this.stream.droppedOutputBytes,
       droppedEvents: this.stream.droppedEvents,
       lastSeq: this.stream.lastSeq,
+      inputOpen: this.inputOpen(),
     };
+  }
+
+  private inputOpen(): boolean {
+    const stdin = this.watchdog?.stdin;
+    return !this.finished && stdin !== undefined && !stdin.writableEnded && !stdin.destroyed;
   }
 
   get isLive(): boolean {
@@ -178,10 +212,33 @@ export class LabRun implements TracerSink {
     return this.stream.since(sinceSeq);
   }
 
+  /** Text for the program's stdin, as if typed; with `eof`, its end follows (Ctrl-D). */
+  input(text: string, eof: boolean): void {
+    const stdin = this.openStdin();
+    if (text) stdin.write(text);
+    if (eof) stdin.end();
+    this.stream.appendAfterOutput({ kind: 'input', t: this.now(), text, eof });
+    if (eof) this.deps.onSummary(this.summary());
+  }
+
+  /**
+   * Nobody reads the program's stdout or stderr any more (the CLI's own stdout was closed, as
+   * by `| head`): the pipe is closed, so the program's next write fails as it would plainly.
+   */
+  closeOutput(stream: 'stdout' | 'stderr'): void {
+    this.watchdog?.closeOutput(stream);
+  }
+
+  /**
+   * SIGTERM to the whole run, SIGKILL after graceMs — by the watchdog. Should it not have ended
+   * the run by the deadline (it was suspended, or hangs), Procscope kills the run itself: the
+   * answer never waits on a helper that cannot give it.
+   */
   stop(graceMs: number): Promise<RunSummary> {
     if (!this.finished) {
       this.stopRequested = true;
       if (this.state.rootPid !== null) this.watchdog?.stop(graceMs);
+      this.stopDeadline ??= setTimeout(() => void this.forceEnd(), graceMs + STOP_SETTLE_MS);
     }
     return this.ended.promise;
   }
@@ -220,9 +277,10 @@ export class LabRun implements TracerSink {
 
   // -- TracerSink -------------------------------------------------------------------------------
 
-  attachEvents(hello: Hello, connection: TracerConnection): TracerConnectionHandlers {
+  attach(hello: Hello, connection: TracerConnection): TracerConnectionHandlers {
     const { pid } = hello;
     this.openChannels += 1;
+    this.attached.add(pid);
     this.tracers.set(pid, connection);
     connection.send({ op: 'mode', step: this.state.stepMode });
     this.observer.noteProcess(pid, hello.ppid, [hello.exe, ...hello.argv]);
@@ -253,6 +311,7 @@ export class LabRun implements TracerSink {
           else this.onTracerEvent(event);
         }
       },
+      output: (stream, count, crc) => this.attribution.notice(pid, stream, count, crc),
       malformed: protocolError,
       closed: () => {
         // The kernel closes a process's sockets when it exits: look now, not at the next tick.
@@ -264,17 +323,17 @@ export class LabRun implements TracerSink {
     };
   }
 
-  attachOutput(hello: Hello, socket: net.Socket, head: Buffer): void {
-    const stream = hello.ch === 'stderr' ? 'stderr' : 'stdout';
-    this.openChannels += 1;
-    const write = (chunk: Buffer): void => this.stream.write(hello.pid, stream, chunk, this.now());
-    if (head.length > 0) write(head);
-    socket.on('data', write);
-    socket.on('error', () => socket.destroy());
-    socket.once('close', () => {
-      this.stream.endOutput(hello.pid, stream);
-      this.channelClosed();
-    });
+  acceptFailed(reason: string): void {
+    if (this.acceptFailure === undefined) {
+      // Said at once, counted at the end: which processes it was is known only then.
+      this.stream.append({
+        kind: 'tracer.error',
+        t: this.now(),
+        where: 'attach',
+        message: `A process of this run could not be traced: ${reason}.`,
+      });
+    }
+    this.acceptFailure = reason;
   }
 
   // -- lifecycle --------------------------------------------------------------------------------
@@ -289,25 +348,25 @@ export class LabRun implements TracerSink {
       if (value === null) delete env[name];
       else env[name] = value;
     }
-    // Output is read live: a block-buffered Python would hold it back until exit.
-    env.PYTHONUNBUFFERED = '1';
-    env.PYTHONIOENCODING = 'utf-8';
-    if (this.plan.kind === 'exec') {
-      return { argv: [this.plan.file, ...this.plan.args], cwd: this.plan.cwd, env };
-    }
     const { settings, tracerRoot } = this.deps;
+    // Nothing else changes in the program's environment: no PYTHONUNBUFFERED, no encoding.
+    // Windows is the exception: a console there is UTF-8 for Python, a pipe is not.
+    if (settings.console && process.platform === 'win32') env.PYTHONIOENCODING ??= 'utf-8';
     Object.assign(env, {
       PYTHONPATH: [tracerRoot, env.PYTHONPATH].filter(Boolean).join(path.delimiter),
       PROCSCOPE_TRACE: '1',
       PROCSCOPE_ADDR: `127.0.0.1:${port}`,
       PROCSCOPE_TOKEN: this.token,
-      PROCSCOPE_ROLE: 'main',
       PROCSCOPE_STEP: this.state.stepMode ? '1' : '0',
+      PROCSCOPE_CONSOLE: settings.console ? '1' : '0',
       PROCSCOPE_IPC_LIMIT: String(settings.ipcEventLimit),
       PROCSCOPE_TASK_LIMIT: String(settings.taskEventLimit),
     });
-    const argv = [this.plan.python.path, '-X', 'utf8', '-u', '-m', 'procscope_tracer'];
-    return { argv: [...argv, this.plan.file, ...this.plan.args], cwd: this.plan.cwd, env };
+    const argv =
+      this.plan.kind === 'python'
+        ? [this.plan.python.path, ...this.plan.options, this.plan.file, ...this.plan.args]
+        : [this.plan.file, ...this.plan.args];
+    return { argv, cwd: this.plan.cwd, env, traced: true };
   }
 
   private onSpawned(pid: number, argv: string[], t: number): void {
@@ -318,8 +377,20 @@ export class LabRun implements TracerSink {
     this.started.resolve();
   }
 
-  private onSpawnFailed(message: string): void {
-    this.state.error = message;
+  private onSpawnFailed(failure: SpawnFailure): void {
+    if (failure.stage === 'exec') {
+      // As a shell says it, with the status a shell gives: 127 not found, 126 not runnable.
+      const program = this.plan.kind === 'python' ? this.plan.python.path : this.plan.file;
+      const notFound = failure.errno === os.constants.errno.ENOENT;
+      const bare = !program.includes('/') && !program.includes(path.sep);
+      this.state.exitCode = notFound ? 127 : 126;
+      this.state.error =
+        notFound && bare
+          ? `${program}: command not found`
+          : `${program}: ${failure.message.replace(/^.*?: /, '')}`;
+    } else {
+      this.state.error = failure.message;
+    }
     this.setState('failed');
     this.started.resolve();
   }
@@ -333,11 +404,23 @@ export class LabRun implements TracerSink {
     this.watchdog?.release();
   }
 
+  private async forceEnd(): Promise<void> {
+    const watchdog = this.watchdog;
+    if (this.finishing || !watchdog?.running || watchdog.pid === undefined) return;
+    this.watchdogUnresponsive = true;
+    await killRun(this.deps.tree, watchdog.pid, this.state.rootPid, this.observer.pids());
+    await this.finish();
+  }
+
   private async finish(): Promise<void> {
     if (this.finishing) return;
     this.finishing = true;
+    clearTimeout(this.stopDeadline);
     const { rootPid } = this.state;
-    if (this.state.state !== 'failed' && !this.rootStatus) {
+    if (this.watchdogUnresponsive) {
+      this.state.error =
+        "The run's watchdog did not answer (it may have been suspended); Procscope killed the run's processes itself.";
+    } else if (this.state.state !== 'failed' && !this.rootStatus) {
       // The watchdog died: before starting the program, or with it still running, in which
       // case nothing holds the lifeline any more.
       if (rootPid !== null) this.watchdog?.killGroup(rootPid);
@@ -348,7 +431,10 @@ export class LabRun implements TracerSink {
       this.setState('failed');
     }
     await this.channelsClosed();
+    if (this.watchdog) this.deps.stdin?.unpipe(this.watchdog.stdin);
     this.unregister?.();
+    this.attribution.finish();
+    this.reportUntraced();
     // Processes that left the run's group (setsid) escaped the watchdog's kill: end them too.
     for (const pid of this.observer.pids()) killQuietly(pid);
     await this.observer.stop();
@@ -381,9 +467,17 @@ export class LabRun implements TracerSink {
   private onTracerEvent(event: LabEventInput): void {
     switch (event.kind) {
       case 'mp.exit':
+        // Once per Process object: the child's own report, or its parent's observation.
+        if (this.exitsReported.has(event.proc)) return;
+        this.exitsReported.add(event.proc);
         if (event.childPid !== null) {
           this.observer.hintExit(event.childPid, exitStatus(event.exitCode));
         }
+        break;
+      case 'mp.started':
+        // The child exists from here on, whether or not its own tracer has said hello yet.
+        this.pythonsSeen.set(event.childPid, []);
+        this.observer.noteProcess(event.childPid, event.pid ?? 0, []);
         break;
       case 'step.paused':
         this.pauses.push({ pid: event.pid, pause: event.pause });
@@ -413,9 +507,75 @@ export class LabRun implements TracerSink {
   }
 
   private readPipe(stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): void {
-    // Bytes on the run's own pipes come from processes without a tracer of their own.
-    stream.on('data', (chunk: Buffer) => this.stream.write(undefined, name, chunk, this.now()));
-    stream.on('end', () => this.stream.endOutput(undefined, name));
+    stream.on('data', (chunk: Buffer) => {
+      this.deps.onOutput?.(name, chunk);
+      this.attribution.pipeData(name, chunk);
+    });
+    // Destroyed by closeOutput(): whatever is written from now on fails in the program.
+    stream.on('error', () => undefined);
+  }
+
+  private openStdin(): NodeJS.WritableStream {
+    const stdin = this.watchdog?.stdin;
+    if (!stdin || this.finished) {
+      throw new ProcscopeError('gone', 'The program has ended: there is nobody to read input.');
+    }
+    if (this.deps.stdin) {
+      throw new ProcscopeError('invalid-params', "This run's input comes from elsewhere.");
+    }
+    if (!this.inputOpen()) {
+      throw new ProcscopeError('invalid-params', "The program's input is already closed.");
+    }
+    return stdin;
+  }
+
+  /** The OS saw a process of the run: remember the Python ones, to tell which went untraced. */
+  private observed(event: LabEventInput): void {
+    if (event.kind === 'proc.appeared' && isPythonExecutable(event.command[0] ?? '')) {
+      this.pythonsSeen.set(event.pid, event.command);
+    }
+    this.stream.append(event);
+  }
+
+  /** Python processes of the run that never said hello: never silently. */
+  private reportUntraced(): void {
+    const untraced = [...this.pythonsSeen].filter(([pid]) => !this.attached.has(pid));
+    const byChoice = untraced.filter(
+      ([, command]) => untraceableOptions(parsePythonArgs(command.slice(1)).options).length > 0,
+    );
+    const failed = untraced.filter((entry) => !byChoice.includes(entry));
+    const count = (n: number): string => (n === 1 ? '1 process' : `${n} processes`);
+    const pids = (entries: typeof untraced): string =>
+      entries
+        .slice(0, 10)
+        .map(([pid]) => pid)
+        .join(', ') + (entries.length > 10 ? ', …' : '');
+    if (failed.length > 0) {
+      const reason =
+        this.acceptFailure ??
+        (failed.length === 1 ? 'its tracer did not connect' : 'their tracers did not connect');
+      this.stream.append({
+        kind: 'tracer.error',
+        t: this.now(),
+        where: count(failed.length),
+        message: `${count(failed.length)} could not be traced: ${reason} (pid ${pids(failed)}).`,
+      });
+    }
+    if (byChoice.length > 0) {
+      const options = [
+        ...new Set(
+          byChoice.flatMap(([, command]) =>
+            untraceableOptions(parsePythonArgs(command.slice(1)).options),
+          ),
+        ),
+      ];
+      this.stream.append({
+        kind: 'tracer.error',
+        t: this.now(),
+        where: count(byChoice.length),
+        message: `${count(byChoice.length)} started Python with ${options.join(', ')}, which keeps Procscope's tracer out; observed only (pid ${pids(byChoice)}).`,
+      });
+    }
   }
 
   private channelClosed(): void {

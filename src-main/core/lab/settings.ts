@@ -25,6 +25,13 @@ export interface LabSettings {
   taskEventLimit: number;
   /** Ended runs kept for runs()/events(); the oldest are forgotten beyond this. */
   keepEndedRuns: number;
+  /**
+   * The run is shown live, as on a terminal (the Lab): a Python's stdout on the run's pipe is
+   * line-buffered, as it would be on a terminal. Off, it is buffered as on any pipe.
+   */
+  console: boolean;
+  /** Output no traced process claims is held this long for a claim, then shown without one. */
+  outputHoldMs: number;
 }
 
 export const DEFAULT_LAB_SETTINGS: LabSettings = {
@@ -38,4 +45,6 @@ export const DEFAULT_LAB_SETTINGS: LabSettings = {
   ipcEventLimit: 200,
   taskEventLimit: 500,
   keepEndedRuns: 20,
+  console: true,
+  outputHoldMs: 40,
 };

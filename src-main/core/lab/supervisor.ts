@@ -36,6 +36,13 @@ export interface LabSupervisorOptions {
   settings?: Partial<LabSettings>;
 }
 
+/** For callers in Node (the CLI): the program's stdin, and its output byte for byte. */
+export interface RunIo {
+  /** Piped into the program's stdin; its end is the program's end-of-file. */
+  stdin?: NodeJS.ReadableStream;
+  onOutput?(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+}
+
 export type RunEventsListener = (runId: string, events: LabEvent[]) => void;
 export type RunListener = (summary: RunSummary) => void;
 
@@ -86,7 +93,7 @@ export class LabSupervisor {
    * Start a run. Resolves once its program is running (or has failed to start: see `state`
    * and `error`); rejects only when there is nothing to run it with (no suitable Python).
    */
-  async start(request: StartRunRequest): Promise<RunSummary> {
+  async start(request: StartRunRequest, io: RunIo = {}): Promise<RunSummary> {
     this.assertLive();
     const parsed = StartRunRequestSchema.safeParse(request);
     if (!parsed.success) {
@@ -105,6 +112,7 @@ export class LabSupervisor {
         id,
         title: req.title ?? path.basename(req.file),
         kind: req.kind,
+        options: req.kind === 'python' ? req.options : [],
         file: req.file,
         args: req.args,
         cwd: path.resolve(req.cwd ?? process.cwd()),
@@ -122,6 +130,8 @@ export class LabSupervisor {
         cores: this.cores,
         onEvents: (events) => this.eventListeners.forEach((listener) => listener(id, events)),
         onSummary: (summary) => this.runListeners.forEach((listener) => listener(summary)),
+        ...(io.onOutput ? { onOutput: io.onOutput } : {}),
+        ...(io.stdin ? { stdin: io.stdin } : {}),
       },
     );
     this.runsById.set(id, run);
@@ -137,6 +147,16 @@ export class LabSupervisor {
   /** Signal one process of a run. */
   signal(runId: string, pid: number, action: RunSignal): void {
     this.get(runId).signal(pid, action);
+  }
+
+  /** Text for the program's stdin, as typed; `eof` then closes it. */
+  input(runId: string, text: string | undefined, eof = false): void {
+    this.get(runId).input(text ?? '', eof);
+  }
+
+  /** Stop reading one of the program's output pipes: its next write there fails (EPIPE). */
+  closeOutput(runId: string, stream: 'stdout' | 'stderr'): void {
+    this.get(runId).closeOutput(stream);
   }
 
   /** 'step' lets the oldest paused call proceed; 'continue' ends step mode and releases all. */

@@ -3,11 +3,13 @@
 // does not parse, or an event that does not match its kind, becomes a tracer.error event and
 // the connection carries on.
 //
-// Wire format: the first line of every connection is a hello (below). On an events connection
-// each further line is one JSON event or a JSON array of events, shaped like the LabEvent of
-// the same kind except that `t` is the sender's raw monotonic clock in nanoseconds and `pid` is
-// implied by the connection. The supervisor answers the hello, and later sends step control:
-// {"op":"mode","step":bool} and {"op":"resume","pause":n}. Output connections carry raw bytes.
+// Wire format: one connection per traced interpreter. Its first line is a hello (below); each
+// further line is one JSON event or a JSON array of events, shaped like the LabEvent of the same
+// kind except that `t` is the sender's raw monotonic clock in nanoseconds and `pid` is implied by
+// the connection; or an output notice, "o<fd> <count> <crc32>", saying that this process wrote
+// `count` bytes to the run's stdout (fd 1) or stderr (fd 2) pipe (see output-attribution.ts).
+// The supervisor answers the hello, and later sends step control: {"op":"mode","step":bool} and
+// {"op":"resume","pause":n}.
 
 import { z } from 'zod';
 import type { LabEventInput, LabEventKind, LabEventOf } from '../../common/lab';
@@ -15,7 +17,6 @@ import type { LabEventInput, LabEventKind, LabEventOf } from '../../common/lab';
 export const HelloSchema = z.object({
   kind: z.literal('hello'),
   token: z.string().min(1),
-  ch: z.enum(['events', 'stdout', 'stderr']),
   pid: z.number().int().positive(),
   ppid: z.number().int().min(0),
   t: z.number(),
@@ -41,6 +42,7 @@ type TracerKind = Exclude<
   | 'proc.appeared'
   | 'proc.exited'
   | 'output'
+  | 'input'
   | 'cpu.sample'
   // Made by the supervisor from the hello, not sent as an event.
   | 'tracer.attached'

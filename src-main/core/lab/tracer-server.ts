@@ -1,7 +1,13 @@
-// The TCP server every traced interpreter connects to: 127.0.0.1 only, one listening port for
-// all runs, each connection routed to its run by the per-run token in its first line. A peer
+// The TCP server every traced interpreter connects to, once: 127.0.0.1 only, one listening port
+// for all runs, each connection routed to its run by the per-run token in its first line. A peer
 // that does not present a known token within a few seconds is dropped unheard.
+//
+// Out of file descriptors, libuv accepts and closes what it cannot keep, and says nothing (its
+// "EMFILE trick"). So the server watches its own headroom on Linux once connections fill half
+// the limit, and tells every live run when it is gone; the run then says how many of its
+// processes went untraced and why.
 
+import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { HelloSchema, type Hello, type StepControl } from './tracer-protocol';
 
@@ -10,7 +16,7 @@ const MAX_HELLO_BYTES = 64 * 1024;
 // A batch line is at most 64 events, each with at most an 8 kB traceback.
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
-/** The events connection of one traced process. */
+/** The connection of one traced process. */
 export interface TracerConnection {
   send(control: StepControl): void;
 }
@@ -18,29 +24,53 @@ export interface TracerConnection {
 export interface TracerConnectionHandlers {
   /** Each parsed JSON value of a line (an event or an array of events). */
   message(value: unknown): void;
-  /** A line that is not JSON, or is too long. */
+  /** The process wrote `count` bytes with this CRC-32 to the run's stdout or stderr pipe. */
+  output(stream: 'stdout' | 'stderr', count: number, crc: number): void;
+  /** A line that is neither JSON nor a notice, or is too long. */
   malformed(reason: string): void;
   closed(): void;
 }
 
 /** What a run provides to receive its connections. */
 export interface TracerSink {
-  attachEvents(hello: Hello, connection: TracerConnection): TracerConnectionHandlers;
-  /** `head`: bytes that arrived with the hello, before the socket is handed over. */
-  attachOutput(hello: Hello, socket: net.Socket, head: Buffer): void;
+  attach(hello: Hello, connection: TracerConnection): TracerConnectionHandlers;
+  /** A connection could not be accepted: `reason` in words ("too many open files"). */
+  acceptFailed(reason: string): void;
 }
+
+const NOTICE = /^o([12]) (\d+) (\d+)$/;
+/** Descriptors left below which the next connection is taken to be one that may not fit. */
+const FD_HEADROOM = 4;
+const ACCEPT_FAILURES: Record<string, string> = {
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  ENOBUFS: 'out of network buffers',
+  ENOMEM: 'out of memory',
+};
 
 export class TracerServer {
   private readonly sinks = new Map<string, TracerSink>();
   private listening: Promise<number> | undefined;
   private readonly server = net.createServer((socket) => this.accept(socket));
   private readonly sockets = new Set<net.Socket>();
+  private accepting = false;
+
+  constructor() {
+    // After listening, an 'error' is a connection accept() failed for (libuv then drops that
+    // connection); the tracer at the other end runs its program untraced.
+    this.server.on('error', (error: NodeJS.ErrnoException) => {
+      if (!this.accepting) return;
+      const reason = ACCEPT_FAILURES[error.code ?? ''] ?? error.message;
+      for (const sink of this.sinks.values()) sink.acceptFailed(reason);
+    });
+  }
 
   /** Starts listening on first use; resolves with the port. */
   port(): Promise<number> {
     this.listening ??= new Promise<number>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(0, '127.0.0.1', () => {
+        this.accepting = true;
         const address = this.server.address();
         if (address && typeof address === 'object') resolve(address.port);
         else reject(new Error('the tracer server has no TCP address'));
@@ -66,6 +96,7 @@ export class TracerServer {
 
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
+    this.checkHeadroom();
     socket.once('close', () => this.sockets.delete(socket));
     socket.setNoDelay(true);
     let buffered = Buffer.alloc(0);
@@ -85,15 +116,34 @@ export class TracerServer {
         socket.destroy();
         return;
       }
-      const rest = buffered.subarray(end + 1);
-      if (hello.ch === 'events') {
-        readLines(socket, rest, sink.attachEvents(hello, jsonLineWriter(socket)));
-      } else {
-        sink.attachOutput(hello, socket, rest);
-      }
+      readLines(socket, buffered.subarray(end + 1), sink.attach(hello, jsonLineWriter(socket)));
     };
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
+  }
+
+  private checkHeadroom(): void {
+    const limit = softFdLimit();
+    if (limit === undefined || this.sockets.size * 2 < limit) return;
+    let open: number;
+    try {
+      open = readdirSync('/proc/self/fd').length;
+    } catch {
+      return;
+    }
+    if (limit - open > FD_HEADROOM) return;
+    for (const sink of this.sinks.values()) sink.acceptFailed(ACCEPT_FAILURES.EMFILE as string);
+  }
+}
+
+/** This process's soft limit on open files (Linux), read each time: it may have been raised. */
+function softFdLimit(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const line = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return line ? Number(line[1]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -151,6 +201,17 @@ function readLines(socket: net.Socket, first: Buffer, handlers: TracerConnection
 }
 
 function parseLine(line: Buffer, handlers: TracerConnectionHandlers): void {
+  if (line[0] === 0x6f /* o */) {
+    const notice = NOTICE.exec(line.toString('latin1'));
+    if (notice) {
+      handlers.output(
+        notice[1] === '1' ? 'stdout' : 'stderr',
+        Number(notice[2]),
+        Number(notice[3]),
+      );
+      return;
+    }
+  }
   let value: unknown;
   try {
     value = JSON.parse(line.toString('utf8'));

@@ -22,8 +22,9 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'process starts with one, the main thread, and all threads of a process share its memory. ' +
       'The program prints its pid, its main thread and how many threads it has.',
     watch:
-      'The process tree: one Python process with one thread. With the extra thread and process, ' +
-      'the thread appears inside the same process, and the process as a new row under its parent.',
+      'The Timeline: one process, MainProcess, with its pid, and one thread, MainThread. With ' +
+      'the extra thread and process, the thread is a new lane inside MainProcess (the same pid), ' +
+      'the process a lane of its own with a new pid. Results lists each pid and parent pid.',
     observations: [
       'The main program is one process, with one pid.',
       'It has one thread, MainThread, with a native thread id of its own.',
@@ -66,8 +67,8 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'join() collects its exit code, 0 (Terminated).',
     watch:
       "The child's lane: a second-long New phase between Process() and start(), a Running bar " +
-      'while work() runs, and the exit marker with code 0. The is_alive() answers are marked on ' +
-      "the parent's lane.",
+      'while work() runs, and exit 0 at its end; the is_alive() answers are marked on the ' +
+      "parent's lane. Results lists is_alive() and the pid in each phase.",
     observations: [
       'Before start(), is_alive() is False and pid is None: no process exists yet.',
       'start() gives the child its pid, and a new process appears.',
@@ -107,8 +108,8 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'tuple, so the trailing comma matters. The child works on its own copy of the arguments, ' +
       'and whatever the target returns is thrown away: results need a Queue or a Pipe (lesson 8).',
     watch:
-      'The created event names the target and its arguments; each child prints the words it ' +
-      'received, labelled with its own pid.',
+      "Each child's lane starts with the call it makes, example('Hi',); Results lists what " +
+      'each child received, by its pid.',
     observations: [
       "The created process names its target, example, and its arguments, ('Hi',).",
       'The child prints its argument split into words.',
@@ -150,8 +151,8 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'exit code 1. The parent is a separate process: it is not affected, reads the exit code ' +
       'and carries on.',
     watch:
-      "The exception marker on the child's lane, with the traceback the child printed, its exit " +
-      "code 1, and the parent's lane going on after it.",
+      "The exception marker on the child's lane (E on the Timeline opens its traceback), exit 1 " +
+      "at its end, and the parent's lane going on after it. Results: the error and the exit code.",
     observations: [
       "The child raises NameError: name 'name' is not defined.",
       'The traceback comes from the child, on its standard error.',
@@ -199,8 +200,9 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'give exit code -15. The recommended way is a controlled shutdown: the parent sets a ' +
       'multiprocessing.Event, the child notices it between two steps, cleans up and returns (0).',
     watch:
-      "The child's lane ending at the terminate() or kill() marker with a negative exit code, " +
-      'and its cleanup line never printed; with the Event, the cleanup line and exit code 0.',
+      "The child's lane ending at the terminate() or kill() marker, its negative exit code at " +
+      'the end. Results: the exit code, the signal, and that it never cleaned up; with the Event, ' +
+      'that it cleaned up and exited with 0.',
     observations: [
       'terminate() ends the child with exit code -15 (SIGTERM) on Linux and macOS.',
       'kill() ends it with exit code -9 (SIGKILL) on Linux and macOS.',
@@ -254,8 +256,9 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'a few milliseconds while they still sleep. With join() it waits for both and reports ' +
       'about one second, not two: the children slept at the same time.',
     watch:
-      "Where the main program's code ends compared with the children's bars: before them " +
-      'without join(), after them with join(). Compare the printed wall times.',
+      "Where the main program's script finishes compared with the children's bars: before them " +
+      'without join(), after them with join(). Results: the wall time each run measured itself; ' +
+      'tick Compare on the Timeline to see both runs, one above the other.',
     observations: [
       'Without join(), the wall time (a few ms) is printed before either child wakes up.',
       "Without join(), the main program's code ends while both children still sleep; Python " +
@@ -282,8 +285,9 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'second time raises "AssertionError: cannot start a process twice", even after the first ' +
       'run has finished. To run the work again, create a new Process object.',
     watch:
-      'The API error marked at the second start() line, and no second child appearing. With a ' +
-      'new object, a second child appears with a pid of its own.',
+      "The misuse marker on the main program's lane at the second start(), and no second child " +
+      'lane. With a new object, a second child lane appears, with a pid of its own. Results: ' +
+      'what the second start() did.',
     observations: [
       'The first run starts, finishes and exits with code 0.',
       'The second start() raises AssertionError: cannot start a process twice.',
@@ -335,8 +339,10 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       "each child counts to 1 and the parent's counter stays 0. Processes send results back as " +
       'messages: a Queue carries them between any number of processes, a Pipe joins two ends.',
     watch:
-      'With threads everything happens in one process; with processes, three children each ' +
-      'print 1. In the Queue and Pipe programs, the arrows from each put or send to its get or recv.',
+      'Results: the counter each worker saw (1, 2, 3 for threads; 1, 1, 1 for processes) and ' +
+      "where the main program's ends. On the Timeline threads are lanes inside MainProcess, " +
+      'processes lanes of their own; with a Queue or a Pipe, an arrow runs from each put or send ' +
+      'to its get or recv.',
     observations: [
       'Threads: the counter goes 1, 2, 3, and the main program ends with 3.',
       "Processes: every child prints 1, and the parent's counter stays 0.",
@@ -393,9 +399,10 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'lock, and run on two cores at once. A thread that waits (sleep, network, disk) releases ' +
       'the lock, so for I/O-bound work threads speed things up too.',
     watch:
-      'The CPU graph: two calculating threads together stay near 100% (one core), two processes ' +
-      'reach nearly 200% on a machine with two or more cores. Compare the printed wall times ' +
-      'with the sequential baseline.',
+      'The cores at the top of the Timeline: while two calculating threads run, the run keeps ' +
+      'about one core busy; two processes fill two (on a machine with two or more). Results: the ' +
+      'speedup over one job after another, about 1× for threads and near 2× for processes; tick ' +
+      'Compare on the Timeline to see the runs one above the other.',
     observations: [
       'Sequential baseline: two jobs take twice as long as one.',
       'Two threads: together they use about one core, and the speedup is about 1x.',
@@ -443,8 +450,8 @@ export const BUILTIN_LESSONS: readonly LessonSpec[] = [
       'multiprocessing.Pool and concurrent.futures.ProcessPoolExecutor do the same job with two ' +
       'APIs.',
     watch:
-      'The worker lanes: the eight items appear as task bars spread over both workers. The ' +
-      'printed lines say which worker pid handled which item.',
+      'The worker lanes: the eight items are task bars spread over both workers. Results: how ' +
+      'the items were shared and the time it took; the output says which worker handled which.',
     observations: [
       'The pool starts two worker processes, once.',
       'map() hands out eight items; each starts and finishes in a worker.',

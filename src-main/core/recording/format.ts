@@ -1,12 +1,16 @@
 // A recording is a run's log written to a file: gzip'd JSON lines, a header line first (format,
 // version, the run's summary), then one event per line in seq order. docs/recording-format.md
 // is the reference; keep the two in step.
+//
+// Reading never trusts the file: it is streamed through gunzip and parsed a line at a time within
+// budgets (compressed size, decompressed size, line length, event count), in slices short enough
+// that the backend keeps answering its other clients while a large recording opens.
 
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGzip, createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import { ProcscopeError } from '../../common/errors';
 import {
@@ -17,15 +21,36 @@ import {
   type LabEvent,
   type RunSummary,
 } from '../../common/lab';
+import { DEFAULT_LAB_SETTINGS } from '../lab/settings';
+import { openRegularFile, writeFileSafely, type WriteMode } from './files';
 
 export const RECORDING_FORMAT = 'procscope-recording';
 export const RECORDING_VERSION = 1;
 export const RECORDING_EXTENSION = '.procscope';
-// A 200k-event log is ~40 MB of JSON; anything far beyond is not ours (or is a zip bomb).
-const MAX_DECODED_BYTES = 1024 * 1024 * 1024;
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
+export interface RecordingLimits {
+  /** The file as stored (gzip'd); larger files are refused before a byte is read. */
+  maxFileBytes: number;
+  /** The JSON lines once decompressed: what a gzip bomb runs into. */
+  maxDecodedBytes: number;
+  /** One line; the largest event this app writes is far smaller. */
+  maxLineBytes: number;
+  /** Events in one recording: the most a run's log holds, so every recording we write opens. */
+  maxEvents: number;
+}
+
+/** The limits README's security section lists. */
+export const RECORDING_LIMITS: RecordingLimits = {
+  maxFileBytes: 64 * 1024 * 1024,
+  maxDecodedBytes: 256 * 1024 * 1024,
+  maxLineBytes: 1024 * 1024,
+  maxEvents: DEFAULT_LAB_SETTINGS.maxEvents,
+};
+
+/** Parsing yields to the event loop after this long, so other clients wait at most about this. */
+const SLICE_MS = 15;
+/** Events stringified per chunk when writing. */
+const WRITE_CHUNK_EVENTS = 2_000;
 
 export interface Recording {
   /** ISO 8601. */
@@ -59,6 +84,7 @@ const SummarySchema = z.object({
   stepMode: z.boolean(),
   python: z.object({ path: z.string(), version: z.string() }).nullable(),
   droppedOutputBytes: z.number().int().min(0),
+  inputOpen: z.boolean().optional(),
   droppedEvents: z.number().int().min(0),
   lastSeq: z.number().int().min(0),
   lesson: LessonTagSchema.optional(),
@@ -78,11 +104,12 @@ const EnvelopeSchema = z.looseObject({
   kind: z.string().refine(isLabEventKind, 'not a known event kind'),
 });
 
-export async function encodeRecording(
+/** The recording as a stream of gzip'd bytes, produced a chunk of events at a time. */
+export function recordingStream(
   summary: RunSummary,
   events: readonly LabEvent[],
   generator: string,
-): Promise<Buffer> {
+): Readable {
   const header = {
     format: RECORDING_FORMAT,
     version: RECORDING_VERSION,
@@ -91,81 +118,247 @@ export async function encodeRecording(
     summary,
     eventCount: events.length,
   };
-  const lines = [JSON.stringify(header), ...events.map((event) => JSON.stringify(event))];
-  // zlib's async API works on the thread pool: a large recording does not stall the UI.
-  return gzipAsync(Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
+  function* lines(): Generator<string> {
+    yield `${JSON.stringify(header)}\n`;
+    for (let start = 0; start < events.length; start += WRITE_CHUNK_EVENTS) {
+      let chunk = '';
+      for (const event of events.slice(start, start + WRITE_CHUNK_EVENTS)) {
+        chunk += `${JSON.stringify(event)}\n`;
+      }
+      yield chunk;
+    }
+  }
+  // gzip runs on the thread pool; the generator is pulled only as fast as it drains.
+  return Readable.from(lines()).pipe(createGzip());
 }
 
-/** `name` says which file in error messages. */
-export async function decodeRecording(data: Buffer, name: string): Promise<Recording> {
-  const damaged = (why: string): ProcscopeError =>
-    new ProcscopeError('failed', `${name} is not a readable Procscope recording: ${why}.`);
-  let text: string;
-  try {
-    text = (await gunzipAsync(data, { maxOutputLength: MAX_DECODED_BYTES })).toString('utf8');
-  } catch {
-    throw damaged('it is not gzip data, or it is truncated');
-  }
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const [first = '', ...rest] = lines;
-  const head = parseJson(first);
-  const version = VersionSchema.safeParse(head);
-  if (!version.success) throw damaged('the first line is not a Procscope recording header');
-  if (version.data.version > RECORDING_VERSION) {
-    throw new ProcscopeError(
-      'unavailable',
-      `${name} was written by a newer Procscope (recording format ${version.data.version}); this ` +
-        `version reads format ${RECORDING_VERSION}. Update Procscope to open it.`,
-    );
-  }
-  const header = HeaderSchema.safeParse(head);
-  if (!header.success) throw damaged('its header is incomplete');
-  const events = rest.map((line, index) => {
-    const event = EnvelopeSchema.safeParse(parseJson(line));
-    if (!event.success) throw damaged(`line ${index + 2} is not a valid event`);
-    return event.data as LabEvent;
-  });
-  if (events.length !== header.data.eventCount) {
-    throw damaged(
-      `it holds ${events.length} events where its header promises ${header.data.eventCount}`,
-    );
-  }
-  const { createdAt, generator, summary } = header.data;
-  return { createdAt, generator, summary, events };
+export async function encodeRecording(
+  summary: RunSummary,
+  events: readonly LabEvent[],
+  generator: string,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of recordingStream(summary, events, generator))
+    chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
-/** Written to a temporary file first, then renamed: a crash never leaves half a recording. */
+/**
+ * Writes a recording next to `file` and moves it into place, so a crash never leaves half of
+ * one. Refuses to replace an existing file unless `mode` is 'replace'.
+ */
 export async function writeRecording(
   file: string,
   summary: RunSummary,
   events: readonly LabEvent[],
   generator: string,
+  mode: WriteMode = 'create',
 ): Promise<void> {
-  const data = await encodeRecording(summary, events, generator);
-  const temporary = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(4).toString('hex')}`,
-  );
+  await writeFileSafely(file, recordingStream(summary, events, generator), mode);
+}
+
+export async function readRecording(
+  file: string,
+  limits: RecordingLimits = RECORDING_LIMITS,
+): Promise<Recording> {
+  const handle = await openRegularFile(file);
   try {
-    await writeFile(temporary, data);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new ProcscopeError('failed', `Could not write ${file}: ${(error as Error).message}`);
+    const { size } = await handle.stat();
+    if (size > limits.maxFileBytes) {
+      throw new ProcscopeError(
+        'failed',
+        `${file} is too large to open (${megabytes(size)}): Procscope opens recordings of up to ` +
+          `${megabytes(limits.maxFileBytes)}.`,
+      );
+    }
+    return await decodeStream(handle.createReadStream({ autoClose: false }), file, limits);
+  } finally {
+    await handle.close();
   }
 }
 
-export async function readRecording(file: string): Promise<Recording> {
-  let data: Buffer;
+/** `name` says which file in error messages. */
+export function decodeRecording(
+  data: Buffer,
+  name: string,
+  limits: RecordingLimits = RECORDING_LIMITS,
+): Promise<Recording> {
+  return decodeStream(Readable.from([data]), name, limits);
+}
+
+async function decodeStream(
+  source: Readable,
+  name: string,
+  limits: RecordingLimits,
+): Promise<Recording> {
+  const reader = new LineReader(name, limits);
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  source.on('error', (error) => gunzip.destroy(error));
+  source.pipe(gunzip);
+  const text = new StringDecoder('utf8');
+  let decoded = 0;
+  let pending = '';
+  // A line too long for an event: the file is damaged, or a bomb. Skim the rest, counting bytes
+  // only, so that a bomb is still called what it is once it passes the decompressed budget.
+  let overlong: ProcscopeError | undefined;
+  let sliceStart = performance.now();
   try {
-    data = await readFile(file);
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      decoded += chunk.length;
+      if (decoded > limits.maxDecodedBytes) {
+        throw new ProcscopeError(
+          'failed',
+          `${name} is too large when decompressed (more than ${megabytes(limits.maxDecodedBytes)}): ` +
+            `Procscope opens recordings of up to ${megabytes(limits.maxDecodedBytes)} decompressed.`,
+        );
+      }
+      if (overlong) continue;
+      pending += text.write(chunk);
+      let start = 0;
+      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
+        if (end - start > limits.maxLineBytes) break;
+        reader.line(pending.slice(start, end));
+        start = end + 1;
+      }
+      pending = pending.slice(start);
+      if (pending.length > limits.maxLineBytes) {
+        overlong = reader.tooLong();
+        pending = '';
+      }
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ProcscopeError('not-found', `${file} does not exist.`);
-    throw new ProcscopeError('failed', `Could not read ${file}: ${(error as Error).message}`);
+    if (error instanceof ProcscopeError) throw error;
+    throw readFailure(name, error, decoded);
+  } finally {
+    source.destroy();
+    gunzip.destroy();
   }
-  return decodeRecording(data, file);
+  if (overlong) throw overlong;
+  pending += text.end();
+  return reader.end(pending);
+}
+
+/** The header, then one event per line: each checked as it comes. */
+class LineReader {
+  private header: z.infer<typeof HeaderSchema> | undefined;
+  private readonly events: LabEvent[] = [];
+  private lineNumber = 0;
+  private lastSeq = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly limits: RecordingLimits,
+  ) {}
+
+  line(text: string): void {
+    this.lineNumber += 1;
+    if (!this.header) {
+      this.header = this.readHeader(text);
+      return;
+    }
+    if (this.events.length >= this.limits.maxEvents) {
+      throw this.tooManyEvents(`more than ${count(this.limits.maxEvents)}`);
+    }
+    const event = EnvelopeSchema.safeParse(parseJson(text));
+    if (!event.success || event.data.seq <= this.lastSeq) {
+      throw this.damaged(`line ${this.lineNumber} is not a valid event`);
+    }
+    this.lastSeq = event.data.seq;
+    this.events.push(event.data as LabEvent);
+  }
+
+  /** The next line is longer than any event could be. */
+  tooLong(): ProcscopeError {
+    return this.damaged(`line ${this.lineNumber + 1} is longer than any event`);
+  }
+
+  /** `rest`: whatever followed the last newline (nothing, in a whole recording). */
+  end(rest: string): Recording {
+    if (rest !== '') this.line(rest);
+    if (!this.header) throw this.notRecording('it is empty');
+    const promised = this.header.eventCount;
+    if (this.events.length < promised) {
+      throw new ProcscopeError(
+        'failed',
+        `${this.name} is truncated: it holds ${count(this.events.length)} of the ` +
+          `${count(promised)} events its header promises.`,
+      );
+    }
+    if (this.events.length > promised) {
+      throw this.damaged(
+        `it holds ${count(this.events.length)} events where its header promises ${count(promised)}`,
+      );
+    }
+    const { createdAt, generator, summary } = this.header;
+    return { createdAt, generator, summary, events: this.events };
+  }
+
+  private readHeader(text: string): z.infer<typeof HeaderSchema> {
+    const head = parseJson(text);
+    const version = VersionSchema.safeParse(head);
+    if (!version.success)
+      throw this.notRecording('its first line is not a Procscope recording header');
+    if (version.data.version > RECORDING_VERSION) {
+      throw new ProcscopeError(
+        'unavailable',
+        `${this.name} was written by a newer Procscope (recording format ${version.data.version}); ` +
+          `this version reads format ${RECORDING_VERSION}. Update Procscope to open it.`,
+      );
+    }
+    const header = HeaderSchema.safeParse(head);
+    if (!header.success) throw this.damaged('its header is incomplete');
+    // Refused before a single event is read.
+    if (header.data.eventCount > this.limits.maxEvents) {
+      throw this.tooManyEvents(count(header.data.eventCount));
+    }
+    return header.data;
+  }
+
+  private tooManyEvents(held: string): ProcscopeError {
+    return new ProcscopeError(
+      'failed',
+      `${this.name} is too large to open: it holds ${held} events; Procscope opens recordings of ` +
+        `up to ${count(this.limits.maxEvents)} events.`,
+    );
+  }
+
+  private notRecording(why: string): ProcscopeError {
+    return new ProcscopeError('failed', `${this.name} is not a Procscope recording: ${why}.`);
+  }
+
+  private damaged(why: string): ProcscopeError {
+    return new ProcscopeError('failed', `${this.name} is damaged: ${why}.`);
+  }
+}
+
+function readFailure(name: string, error: unknown, decoded: number): ProcscopeError {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'Z_DATA_ERROR' && decoded === 0) {
+    return new ProcscopeError(
+      'failed',
+      `${name} is not a Procscope recording: it is not gzip data.`,
+    );
+  }
+  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) {
+    return new ProcscopeError('failed', `${name} is truncated: its data ends part-way through.`);
+  }
+  if (code?.startsWith('Z_')) {
+    return new ProcscopeError('failed', `${name} is damaged: its compressed data is corrupt.`);
+  }
+  return new ProcscopeError('failed', `Could not read ${name}: ${message}`);
+}
+
+function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return mb >= 1 ? `${Math.round(mb)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function parseJson(line: string): unknown {

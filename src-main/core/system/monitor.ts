@@ -25,6 +25,7 @@ import { createPlatformSampler } from './platform';
 import { ProcessTable } from './process-table';
 import { monotonicEpoch, type PlatformSampler } from './sampler';
 import { sendSignal } from './signals';
+import { helperRole } from '../helpers';
 import { ThreadTable } from './thread-table';
 
 export interface LifecycleEvent {
@@ -220,6 +221,7 @@ export class SystemMonitor {
         table: this.table,
         platform: this.platform,
         selfPid: process.pid,
+        helperRole,
         kill: this.kill,
       },
       target,

@@ -4,6 +4,7 @@
 // marker after each answer, which is how a reply is told apart from the next one.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { trackHelper } from '../helpers';
 import type { Socket } from 'node:net';
 
 export interface ShellDialect {
@@ -64,10 +65,10 @@ export class ShellSession {
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const child = spawn(this.dialect.command, this.dialect.args, {
-      stdio: 'pipe',
-      windowsHide: true,
-    });
+    const child = trackHelper(
+      spawn(this.dialect.command, this.dialect.args, { stdio: 'pipe', windowsHide: true }),
+      "the shell Procscope reads this system's processes through",
+    );
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.receive(chunk));
     // stderr is drained so a chatty shell cannot fill the pipe and stall; failures arrive framed.

@@ -28,6 +28,8 @@ export interface SignalDeps {
   table: ProcessTable;
   platform: NodeJS.Platform;
   selfPid: number;
+  /** What a pid of Procscope's own helpers does (core/helpers.ts), or undefined. */
+  helperRole(pid: number): string | undefined;
   kill(pid: number, signal: NodeJS.Signals): void;
 }
 
@@ -64,6 +66,8 @@ function protectedReason(deps: SignalDeps, pid: number): string | undefined {
   // 0 and negative pids address process groups in kill(2); 1 is init, whose death panics the kernel.
   if (!Number.isSafeInteger(pid) || pid <= 1) return `pid ${pid}, the system's own process`;
   if (pid === deps.selfPid) return `Procscope itself (pid ${pid})`;
+  const role = deps.helperRole(pid);
+  if (role) return `Procscope's own helper (pid ${pid}): ${role}`;
   return undefined;
 }
 
@@ -78,6 +82,13 @@ function refuseProtected(deps: SignalDeps, key: ProcessKey): void {
     throw new ProcscopeError(
       'invalid-params',
       `Procscope does not signal itself (pid ${key.pid}); close the window to quit.`,
+    );
+  }
+  const role = deps.helperRole(key.pid);
+  if (role) {
+    throw new ProcscopeError(
+      'invalid-params',
+      `Procscope does not signal its own helper processes: pid ${key.pid} is ${role}.`,
     );
   }
 }

@@ -1,9 +1,10 @@
 // The renderer's only door to the backend. Inside Electron the preload has put `window.procscope`
 // there; in a plain browser we open the WebSocket that served this page. Above this file nothing
 // knows which of the two it is on.
-import { WEBSOCKET_PATH } from '$common/channels';
+import { RECORDING_DOWNLOAD_PATH, WEBSOCKET_PATH } from '$common/channels';
 import type {
   CallMessage,
+  ClientRole,
   EventMap,
   EventName,
   MethodName,
@@ -12,8 +13,10 @@ import type {
   ServerMessage,
 } from '$common/contract';
 import type { ApiError, ErrorCode } from '$common/errors';
+import { SHARE_ENDED_CLOSE_CODE } from '$common/share';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'refused';
+/** 'ended': the teacher stopped the class share this page was following; nothing to retry. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'refused' | 'ended';
 
 interface PreloadBridge {
   call(message: CallMessage): Promise<ServerMessage>;
@@ -36,13 +39,25 @@ export class ApiCallError extends Error {
 
 type Listener = (payload: never) => void;
 
-const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+const FIRST_RETRY_MS = 250;
+const LAST_RETRY_MS = 8000;
+
+/**
+ * Doubling waits between attempts, each somewhere in its upper half: when a classroom's Wi-Fi
+ * comes back, sixty viewers do not knock at the same instant.
+ */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
 
 export class Bridge {
   state = $state<ConnectionState>('connecting');
   /** Why the backend turned us away or cannot be reached, in words for the user. */
   problem = $state<string | null>(null);
   readonly transport: 'electron' | 'websocket';
+  /** Who the backend takes us for; known before the connected listeners run. */
+  role = $state<ClientRole | null>(null);
 
   private nextId = 1;
   private readonly pending = new Map<number, (message: ServerMessage) => void>();
@@ -58,6 +73,7 @@ export class Bridge {
     this.transport = preload ? 'electron' : 'websocket';
     if (preload) {
       preload.on((message) => this.receive(message));
+      this.role = 'teacher';
       this.state = 'open';
     } else {
       this.openSocket();
@@ -83,6 +99,13 @@ export class Bridge {
     return () => set.delete(listener as Listener);
   }
 
+  /** Browser mode: where a run's recording downloads from. Electron has a save dialog instead. */
+  recordingUrl(runId: string): string | null {
+    if (this.transport !== 'websocket') return null;
+    const query = new URLSearchParams({ run: runId, token: this.token() });
+    return `${RECORDING_DOWNLOAD_PATH}?${query.toString()}`;
+  }
+
   /** Runs now if connected and again after every reconnect: the place to (re)load state. */
   onConnected(listener: () => void): () => void {
     this.connectedListeners.add(listener);
@@ -91,6 +114,11 @@ export class Bridge {
   }
 
   private receive(message: ServerMessage): void {
+    // A viewer that fell behind missed events: reload as after a reconnect.
+    if (message.kind === 'event' && message.name === 'share.resync') {
+      this.announceConnected();
+      return;
+    }
     if (message.kind === 'event') {
       for (const listener of this.listeners.get(message.name) ?? []) {
         (listener as (payload: unknown) => void)(message.payload);
@@ -125,16 +153,23 @@ export class Bridge {
   }
 
   private openSocket(): void {
-    const token = new URL(this.target.location.href).searchParams.get('token') ?? '';
+    const token = this.token();
     const scheme = this.target.location.protocol === 'https:' ? 'wss' : 'ws';
     const url = `${scheme}://${this.target.location.host}${WEBSOCKET_PATH}?token=${encodeURIComponent(token)}`;
     const socket = new WebSocket(url);
     this.socket = socket;
     socket.onopen = () => {
-      this.attempts = 0;
-      this.state = 'open';
-      this.problem = null;
-      for (const listener of this.connectedListeners) listener();
+      void this.call('app.hello', {})
+        .then((hello) => hello.role)
+        .catch(() => 'teacher' as const)
+        .then((role) => {
+          if (socket !== this.socket || socket.readyState !== WebSocket.OPEN) return;
+          this.attempts = 0;
+          this.role = role;
+          this.state = 'open';
+          this.problem = null;
+          this.announceConnected();
+        });
     };
     socket.onmessage = (event) => {
       try {
@@ -143,15 +178,31 @@ export class Bridge {
         console.warn('Procscope backend sent a frame that is not JSON');
       }
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       this.failPending();
       if (this.state === 'refused') return;
+      if (event.code === SHARE_ENDED_CLOSE_CODE) {
+        this.state = 'ended';
+        this.problem = 'The teacher stopped sharing.';
+        return;
+      }
       this.state = 'reconnecting';
-      this.problem = `${this.closingReason ?? 'Lost the connection to the Procscope backend.'} Reconnecting…`;
+      const lost =
+        this.role === 'viewer'
+          ? 'Lost the connection to the teacher’s Procscope.'
+          : 'Lost the connection to the Procscope backend.';
+      this.problem = `${this.closingReason ?? lost} Reconnecting…`;
       this.closingReason = null;
-      const delay = RECONNECT_DELAYS_MS[Math.min(this.attempts++, RECONNECT_DELAYS_MS.length - 1)];
-      setTimeout(() => this.openSocket(), delay);
+      setTimeout(() => this.openSocket(), reconnectDelay(this.attempts++));
     };
+  }
+
+  private announceConnected(): void {
+    for (const listener of this.connectedListeners) listener();
+  }
+
+  private token(): string {
+    return new URL(this.target.location.href).searchParams.get('token') ?? '';
   }
 
   private failPending(): void {

@@ -11,6 +11,7 @@ import type {
   LabEvent,
   MpExceptionEvent,
   ObjectId,
+  InputEvent,
   OutputEvent,
   RunSummary,
   ScriptErrorEvent,
@@ -347,6 +348,10 @@ export class RunProjection {
   apply(event: LabEvent): boolean {
     if (event.kind === 'output') {
       this.output.add(event);
+      return false;
+    }
+    if (event.kind === 'input') {
+      this.output.addInput(event);
       return false;
     }
     if (event.pid !== undefined && event.tid !== undefined && CALLER_KINDS.has(event.kind))
@@ -902,10 +907,13 @@ export interface OutputLine {
   /** Sequential over the run, so a line keeps its identity while later lines arrive. */
   id: number;
   pid: number | null;
-  stream: OutputEvent['stream'];
+  /** 'stdin': what was typed for the program (lab.input), shown where a terminal echoes it. */
+  stream: OutputEvent['stream'] | 'stdin';
   text: string;
   /** Non-zero only on a marker line: this many bytes of the stream were dropped here. */
   dropped: number;
+  /** A stdin marker line: the end of input was sent here. */
+  eof?: boolean;
 }
 
 /**
@@ -935,6 +943,27 @@ export class OutputBuffer {
   /** Bytes the rate cap dropped, summed over the output events seen. */
   get droppedBytes(): number {
     return this.droppedTotal;
+  }
+
+  /** Typed input, as a terminal echoes it: lines of its own, after which output starts anew. */
+  addInput(event: InputEvent): void {
+    const parts = event.text.replace(/\r\n?/g, '\n').split('\n');
+    if (parts.at(-1) === '') parts.pop();
+    for (const part of parts) {
+      this.items.push({ id: this.nextId++, pid: null, stream: 'stdin', text: part, dropped: 0 });
+    }
+    if (event.eof) {
+      this.items.push({
+        id: this.nextId++,
+        pid: null,
+        stream: 'stdin',
+        text: '',
+        dropped: 0,
+        eof: true,
+      });
+    }
+    this.open.clear();
+    this.trim();
   }
 
   add(event: OutputEvent): void {
@@ -967,6 +996,10 @@ export class OutputBuffer {
         dropped: event.droppedBytes,
       });
     }
+    this.trim();
+  }
+
+  private trim(): void {
     // Trim in steps, not per line: one splice per quarter of the capacity keeps adds O(1).
     if (this.items.length > this.capacity * 1.25)
       this.items.splice(0, this.items.length - this.capacity);

@@ -6,7 +6,9 @@ import type { Params, PythonStatus, RecordingEntry } from '$common/contract';
 import type { LabEvent, RunSignal, RunSummary, StartRunRequest, StepAction } from '$common/lab';
 import { ApiCallError, type Bridge } from './bridge.svelte';
 import { emptyDraft, type LabDraft } from './lab-form';
+import { HeldLogs } from './held-logs.svelte';
 import { EMPTY_VIEW, RunProjection, type OutputLine, type RunView } from './lab-model';
+import type { TimelineRun } from './timeline/runs';
 import { fetchRunLog } from './run-log';
 
 /** Output lines kept in the renderer; older ones stay in the backend's log. */
@@ -18,6 +20,15 @@ const OUTPUT_LINES = 5000;
 const MAX_LOG = 100_000;
 
 export type PickPurpose = 'script' | 'recording' | 'python';
+
+type SaveRequest = Omit<Params<'recording.save'>, 'runId'>;
+
+export interface PendingReplace {
+  runId: string;
+  request: SaveRequest;
+  /** What is in the way, as the backend put it. */
+  question: string;
+}
 
 export interface LabNotice {
   tone: 'info' | 'error';
@@ -45,12 +56,16 @@ export class LabStore {
 
   /** The start form, kept here so it survives switching tabs. */
   draft = $state<LabDraft>(emptyDraft());
+  /** The line being typed for the selected run's stdin, kept likewise. */
+  inputDraft = $state('');
   starting = $state(false);
   startError = $state<string | null>(null);
 
   /** Electron has OS file pickers; browser mode types paths. Learnt from the first refusal too. */
   canPick = $state(false);
   recordings = $state.raw<RecordingEntry[] | null>(null);
+  /** A save found a file in the way: the "Replace?" question, until it is answered. */
+  replacing = $state.raw<PendingReplace | null>(null);
   /** Outcome of the last action (saved a recording, a signal that failed…). */
   notice = $state.raw<LabNotice | null>(null);
 
@@ -59,17 +74,32 @@ export class LabStore {
    * extends its layout when the old array is a prefix of the new one).
    */
   events = $state.raw<readonly LabEvent[]>([]);
+  /** Logs of other runs the views hold on to: to compare them, and the Lessons' results. */
+  readonly held: HeldLogs;
+  /** Runs ticked in the Runs list to compare on one Timeline, in the order they were ticked. */
+  compareIds = $state.raw<string[]>([]);
+  /** The ticked runs still listed, stacked on the Timeline in the order of the list. */
+  readonly compared = $derived.by((): TimelineRun[] =>
+    this.runs
+      .filter((run) => this.compareIds.includes(run.id))
+      .flatMap((run) => {
+        const events = this.logOf(run.id);
+        return events ? [{ key: run.id, title: run.title, events, live: isLive(run) }] : [];
+      }),
+  );
   private projection = new RunProjection(OUTPUT_LINES);
   private lastSeq = 0;
   private queued: LabEvent[] = [];
 
   constructor(private readonly bridge: Bridge) {
+    this.held = new HeldLogs(bridge);
     this.canPick = bridge.transport === 'electron';
     bridge.on('lab.run', (summary) => this.upsert(summary));
     bridge.on('lab.events', ({ runId, events }) => this.receive(runId, events));
     bridge.onConnected(() => {
       void this.refresh();
-      void this.loadPython();
+      // Which interpreter runs is the teacher's business: a viewer runs nothing.
+      if (bridge.role !== 'viewer') void this.loadPython();
       // Whatever was pushed while we were away is fetched from the last seq we hold.
       if (this.selectedId !== null) void this.load(this.selectedId, this.lastSeq);
     });
@@ -103,6 +133,22 @@ export class LabStore {
     this.python = status;
     this.pythonError = null;
     return status;
+  }
+
+  /** A run's log: the one on screen, or one held (see held); undefined when neither. */
+  logOf(runId: string): readonly LabEvent[] | undefined {
+    return runId === this.selectedId ? this.events : this.held.get(runId);
+  }
+
+  /** Ticks a run for the comparison, or unticks it. */
+  toggleCompare(runId: string): void {
+    if (this.compareIds.includes(runId)) {
+      this.compareIds = this.compareIds.filter((id) => id !== runId);
+      this.held.release(runId, 'compare');
+    } else {
+      this.compareIds = [...this.compareIds, runId];
+      void this.held.hold(runId, 'compare');
+    }
   }
 
   select(runId: string): void {
@@ -190,6 +236,20 @@ export class LabStore {
     return this.act('Stepping', (runId) => this.bridge.call('lab.step', { runId, action }));
   }
 
+  /**
+   * `text` to the selected run's stdin, as typed; `eof` then ends its input (Ctrl-D). Resolves
+   * whether it was sent (a failure is told in the notice).
+   */
+  async input(text: string, eof = false): Promise<boolean> {
+    let sent = false;
+    await this.act(eof ? 'Ending the input' : 'Sending input', async (runId) => {
+      const summary = await this.bridge.call('lab.input', { runId, text, eof });
+      sent = true;
+      return summary;
+    });
+    return sent;
+  }
+
   setStepMode(on: boolean): Promise<void> {
     return this.act('Changing step mode', (runId) =>
       this.bridge.call('lab.setStepMode', { runId, on }),
@@ -211,15 +271,46 @@ export class LabStore {
   }
 
   /** Saves the selected run where the backend keeps recordings (listed by recording.list). */
-  async saveRecording(): Promise<string | null> {
-    const runId = this.selectedId;
+  saveRecording(): Promise<string | null> {
+    return this.save({});
+  }
+
+  /** Electron: the OS save dialog says where (and asks about replacing, itself). */
+  saveRecordingAs(): Promise<string | null> {
+    return this.save({ saveAs: true });
+  }
+
+  /** Browser mode: the address a run's recording downloads from ("Save as…"); null in the app. */
+  downloadUrl(runId: string): string | null {
+    return this.bridge.recordingUrl(runId);
+  }
+
+  /** The user said yes to "Replace?": the save that found a file in the way, again. */
+  confirmReplace(): Promise<string | null> {
+    const pending = this.replacing;
+    this.replacing = null;
+    return pending
+      ? this.save({ ...pending.request, replace: true }, pending.runId)
+      : Promise.resolve(null);
+  }
+
+  cancelReplace(): void {
+    this.replacing = null;
+  }
+
+  private async save(request: SaveRequest, runId = this.selectedId): Promise<string | null> {
     if (runId === null) return null;
     try {
-      const saved = await this.bridge.call('recording.save', { runId });
-      this.notice = { tone: 'info', text: `Recording saved to ${saved.path}` };
+      const saved = await this.bridge.call('recording.save', { runId, ...request });
+      if (saved.path !== null)
+        this.notice = { tone: 'info', text: `Recording saved to ${saved.path}` };
       return saved.path;
     } catch (error) {
-      this.notice = { tone: 'error', text: `The recording was not saved: ${messageOf(error)}` };
+      if (error instanceof ApiCallError && error.code === 'already-exists') {
+        this.replacing = { runId, request, question: error.message };
+      } else {
+        this.notice = { tone: 'error', text: `The recording was not saved: ${messageOf(error)}` };
+      }
       return null;
     }
   }

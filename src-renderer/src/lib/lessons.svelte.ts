@@ -5,7 +5,7 @@
 // A lesson's run is an ordinary Lab run whose summary names its lesson and variation: the
 // LabStore holds the runs (and the selected one's events, projection and output), and this store
 // files them by lesson. So a reload loses nothing: the runs come back from the backend's list,
-// and each ended run's log is read once for what it measured and for the comparison.
+// and their logs, held by the Lab (HeldLogs), give what each measured and what is compared.
 import type { LabEvent, RunSummary } from '$common/lab';
 import {
   readValues,
@@ -18,7 +18,7 @@ import type { Bridge } from './bridge.svelte';
 import { isLive, type LabStore } from './lab.svelte';
 import { OutputBuffer, type OutputLine, type StepPause } from './lab-model';
 import { NarrationFeed, type NarrationLine } from './narration';
-import { fetchRunLog } from './run-log';
+import type { TimelineRun } from './timeline/runs';
 
 export { isLive } from './lab.svelte';
 
@@ -35,8 +35,6 @@ export interface RunMeasure {
   printed: string | null;
   /** The speedup the program printed ("speedup: 1.9x"): parallel against one after another. */
   speedup: number | null;
-  /** µs into the run at which the main script started (its tracer attached): runs align here. */
-  scriptStartUs: number | null;
   /** The tracer's view: the main script's start to its end, without interpreter start-up. */
   scriptUs: number | null;
   /** From starting the run to its end: start-up, tracing, and Python's wait for children. */
@@ -57,24 +55,10 @@ export interface VariationResult {
   live: boolean;
 }
 
-/** A run on the compare Timeline: the runs are stacked, aligned where their scripts started. */
-export interface ComparedRun {
-  runId: string;
-  label: string;
-  events: readonly LabEvent[];
-  live: boolean;
-  /** µs into the run at which its main script started. */
-  alignAt: number;
-  /** Its headline, as the results show it: "15 ms", "1.9×". */
-  headline: string | null;
-}
-
 const WALL_TIME = /Wall time:\s*([\d.]+)\s*(ms|s)\b/;
 const SPEEDUP = /speedup:\s*([\d.]+)\s*x\b/i;
-/** Output lines read from a finished run's log: a lesson prints a few dozen. */
+/** Output lines read from a held run's log: a lesson prints a few dozen. */
 const OUTPUT_LINES = 5000;
-/** Logs of ended lesson runs kept (they are small): more than the backend keeps of its runs. */
-const KEPT_LOGS = 40;
 
 /** What a run measured, from its log and its output as lines. */
 export function measureRun(
@@ -114,7 +98,6 @@ export function measureRun(
     programUs,
     printed,
     speedup,
-    scriptStartUs: scriptStart,
     scriptUs: scriptStart === null || scriptEnd === null ? null : scriptEnd - scriptStart,
     endToEndUs: started === null || ended === null ? null : ended - started,
     values: lesson
@@ -125,6 +108,16 @@ export function measureRun(
       : [],
     stepped,
   };
+}
+
+/** What a run measured, from its log alone. */
+export function measureLog(
+  events: readonly LabEvent[],
+  lesson: Pick<Lesson, 'readouts'> | null,
+): RunMeasure {
+  const output = new OutputBuffer(OUTPUT_LINES);
+  for (const event of events) if (event.kind === 'output') output.add(event);
+  return measureRun(events, output.snapshot(), lesson);
 }
 
 /** "48 ms", "1.01 s": to the millisecond, as a stopwatch reads — finer would be start-up noise. */
@@ -177,11 +170,8 @@ export class LessonsStore {
   private comparing = $state<Record<string, boolean>>({});
   /** Per lesson, the variations taken out of the comparison. */
   private leftOut = $state<Record<string, string[]>>({});
-  /** Logs of lesson runs that ended, read once each, and what they measured. */
-  private ended = $state.raw<Record<string, { events: readonly LabEvent[]; measure: RunMeasure }>>(
-    {},
-  );
-  private readonly reading = new Set<string>();
+  /** What each held log measured, worked out once per version of it. */
+  private readonly measures = new WeakMap<readonly LabEvent[], RunMeasure>();
   private readonly feed = new NarrationFeed();
 
   /** Every lesson run the backend still holds, oldest first (the Lab lists them newest first). */
@@ -262,22 +252,25 @@ export class LessonsStore {
     this.comparable && this.lesson !== null && this.comparing[this.lesson.id] === true,
   );
 
-  /** The runs on the compare Timeline, in the order of the variations, top to bottom. */
-  readonly compared = $derived.by((): ComparedRun[] => {
+  /**
+   * The runs on the compare Timeline, in the order of the variations, top to bottom (it lines
+   * them up at their scripts' start), each headed by its variation and its headline figure.
+   */
+  readonly compared = $derived.by((): TimelineRun[] => {
     const lesson = this.lesson;
     if (!this.compare || !lesson) return [];
-    return this.results.flatMap((result): ComparedRun[] => {
+    return this.results.flatMap((result): TimelineRun[] => {
       if (result.runId === null || !this.isCompared(result.variation.id)) return [];
-      const events = result.current ? this.lab.events : this.ended[result.runId]?.events;
+      const events = this.lab.logOf(result.runId);
       if (!events) return [];
       return [
         {
-          runId: result.runId,
-          label: result.variation.label,
+          key: result.runId,
+          title: result.variation.label,
           events,
           live: result.live,
-          alignAt: result.measure?.scriptStartUs ?? 0,
-          headline: result.measure ? headlineOf(lesson, result.measure) : null,
+          // Lessons not about time are compared by their values, not by a wall time.
+          figure: (result.measure && headlineOf(lesson, result.measure)) ?? '',
         },
       ];
     });
@@ -289,7 +282,7 @@ export class LessonsStore {
   ) {
     bridge.onConnected(() => void this.load());
     bridge.on('lab.run', (summary) => {
-      if (summary.lesson && !isLive(summary)) void this.readEnded(summary.id);
+      if (summary.lesson) void this.lab.held.hold(summary.id, 'lessons');
     });
   }
 
@@ -303,7 +296,7 @@ export class LessonsStore {
       this.lessons = lessons;
       this.loadError = null;
       const tagged = runs.filter((run) => run.lesson !== undefined);
-      for (const run of tagged) if (!isLive(run)) void this.readEnded(run.id);
+      for (const run of tagged) void this.lab.held.hold(run.id, 'lessons');
       if (!this.lesson) {
         // Back where the class was: the lesson of the newest run, else the first lesson.
         const newest = tagged.toSorted((a, b) => b.startedAt - a.startedAt)[0]?.lesson?.lessonId;
@@ -394,8 +387,7 @@ export class LessonsStore {
         { lessonId: lesson.id, variation: variation.id, stepMode: this.stepMode },
         this.runs.filter((run) => isLive(run.summary)).map((run) => run.summary.id),
       );
-      // A run can end before we heard it start (a program that fails at once).
-      if (!isLive(summary)) void this.readEnded(summary.id);
+      void this.lab.held.hold(summary.id, 'lessons');
     } catch (error) {
       this.runError = messageOf(error);
     } finally {
@@ -413,35 +405,16 @@ export class LessonsStore {
   }
 
   private measureOf(runId: string): RunMeasure | null {
-    return this.ended[runId]?.measure ?? (runId === this.run?.id ? this.liveMeasure : null);
-  }
-
-  /** Reads a lesson run's log once it has ended: what it measured, and its events to compare. */
-  private async readEnded(runId: string): Promise<void> {
-    if (runId in this.ended || this.reading.has(runId)) return;
-    this.reading.add(runId);
-    try {
-      const events: LabEvent[] = [];
-      const output = new OutputBuffer(OUTPUT_LINES);
-      const summary = await fetchRunLog(this.bridge, runId, undefined, (page) => {
-        for (const event of page.events) {
-          events.push(event);
-          if (event.kind === 'output') output.add(event);
-        }
-        return true;
-      });
-      const lesson = this.lessons.find(({ id }) => id === summary?.lesson?.lessonId) ?? null;
-      // Bounded like the backend's own list of ended runs, which forgets the oldest.
-      const kept = Object.entries(this.ended).slice(1 - KEPT_LOGS);
-      this.ended = {
-        ...Object.fromEntries(kept),
-        [runId]: { events, measure: measureRun(events, output.snapshot(), lesson) },
-      };
-    } catch {
-      // The run's log is gone (the backend restarted or forgot it): it is simply not compared.
-    } finally {
-      this.reading.delete(runId);
+    if (runId === this.run?.id) return this.liveMeasure;
+    const events = this.lab.held.get(runId);
+    if (!events) return null;
+    let measure = this.measures.get(events);
+    if (!measure) {
+      const lessonId = this.runs.find((run) => run.summary.id === runId)?.lessonId;
+      measure = measureLog(events, this.lessons.find((lesson) => lesson.id === lessonId) ?? null);
+      this.measures.set(events, measure);
     }
+    return measure;
   }
 }
 

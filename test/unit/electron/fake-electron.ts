@@ -6,6 +6,13 @@ import { vi } from 'vitest';
 export class FakeWebContents extends EventEmitter {
   static nextId = 1;
   readonly id = FakeWebContents.nextId++;
+  /** As Electron's WebFrameMain: a main frame has no parent. */
+  readonly mainFrame = {
+    processId: 100 + this.id,
+    routingId: 1,
+    url: 'app://procscope/index.html',
+    parent: null,
+  };
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
   readonly sent: unknown[] = [];
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
@@ -21,11 +28,14 @@ export class FakeWebContents extends EventEmitter {
 
 export class FakeBrowserWindow extends EventEmitter {
   static instances: FakeBrowserWindow[] = [];
+  /** Electron's app emits web-contents-created for every window's contents. */
+  static app: EventEmitter | undefined;
   readonly webContents = new FakeWebContents();
   loadedUrl: string | undefined;
   constructor(readonly options: Record<string, unknown>) {
     super();
     FakeBrowserWindow.instances.push(this);
+    FakeBrowserWindow.app?.emit('web-contents-created', {}, this.webContents);
   }
   static getAllWindows() {
     return FakeBrowserWindow.instances;
@@ -45,7 +55,7 @@ export class FakeBrowserWindow extends EventEmitter {
   restore() {}
 }
 
-export class FakeSession {
+export class FakeSession extends EventEmitter {
   permissionRequestHandler:
     ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
   permissionCheckHandler: (() => boolean) | undefined;
@@ -61,16 +71,18 @@ export class FakeSession {
   }
 }
 
-export function createFakeElectron() {
+export function createFakeElectron({ isPackaged = false } = {}) {
   const app = Object.assign(new EventEmitter(), {
-    isPackaged: false,
+    isPackaged,
     requestSingleInstanceLock: vi.fn(() => true),
     whenReady: vi.fn(() => Promise.resolve()),
     getVersion: () => '0.0.0-test',
     getAppPath: () => '/app',
-    getPath: () => '/tmp/procscope-test-user-data',
+    getPath: (name: string) =>
+      name === 'documents' ? '/home/student/Documents' : '/tmp/procscope-test-user-data',
     quit: vi.fn(),
   });
+  FakeBrowserWindow.app = app;
   const ipcHandlers = new Map<string, (...args: unknown[]) => unknown>();
   return {
     app,
@@ -90,6 +102,10 @@ export function createFakeElectron() {
       showOpenDialog: vi.fn(async () => ({
         canceled: false,
         filePaths: ['/home/student/lesson.py'],
+      })),
+      showSaveDialog: vi.fn(async (..._args: unknown[]) => ({
+        canceled: false,
+        filePath: '/home/student/Documents/run.procscope',
       })),
     },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },

@@ -7,9 +7,9 @@ const security = await import('../../../src-main/electron/security');
 
 describe('Electron security baseline', () => {
   it('creates windows isolated, sandboxed and without Node', () => {
-    const window = security.createSecureWindow(
-      '/bundle/preload/preload.cjs',
-    ) as unknown as FakeBrowserWindow;
+    const window = security.createSecureWindow('/bundle/preload/preload.cjs', {
+      devTools: false,
+    }) as unknown as FakeBrowserWindow;
     expect(window.options.webPreferences).toMatchObject({
       preload: '/bundle/preload/preload.cjs',
       contextIsolation: true,
@@ -21,6 +21,7 @@ describe('Electron security baseline', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       disableBlinkFeatures: 'Auxclick',
+      devTools: false,
     });
   });
 
@@ -31,18 +32,26 @@ describe('Electron security baseline', () => {
     expect(security.APP_CSP).not.toContain('unsafe-eval');
   });
 
-  it('accepts IPC only from our own page in our own window', () => {
+  it('accepts IPC only from the main frame of our own page in our own window', () => {
     const ours = new Set([7]);
-    const from = (id: number, url: string | null) => ({
-      sender: { id },
-      senderFrame: url === null ? null : { url },
+    const main = { processId: 3, routingId: 1, url: 'app://procscope/index.html', parent: null };
+    const from = (id: number, frame: Partial<typeof main> | null) => ({
+      sender: { id, mainFrame: main },
+      senderFrame: frame === null ? null : { ...main, ...frame },
     });
-    expect(security.isTrustedSender(from(7, 'app://procscope/index.html'), ours)).toBe(true);
-    expect(security.isTrustedSender(from(8, 'app://procscope/index.html'), ours)).toBe(false);
-    expect(security.isTrustedSender(from(7, 'https://evil.example/'), ours)).toBe(false);
-    expect(security.isTrustedSender(from(7, 'app://elsewhere/index.html'), ours)).toBe(false);
-    expect(security.isTrustedSender(from(7, 'file:///etc/passwd'), ours)).toBe(false);
+    expect(security.isTrustedSender(from(7, {}), ours)).toBe(true);
+    expect(security.isTrustedSender(from(8, {}), ours)).toBe(false);
+    expect(security.isTrustedSender(from(7, { url: 'https://evil.example/' }), ours)).toBe(false);
+    expect(security.isTrustedSender(from(7, { url: 'app://elsewhere/index.html' }), ours)).toBe(
+      false,
+    );
+    expect(security.isTrustedSender(from(7, { url: 'file:///etc/passwd' }), ours)).toBe(false);
     expect(security.isTrustedSender(from(7, null), ours)).toBe(false);
+    // An iframe of our own page with our own URL is still not the page.
+    expect(security.isTrustedSender(from(7, { routingId: 2, parent: main as never }), ours)).toBe(
+      false,
+    );
+    expect(security.isTrustedSender(from(7, { routingId: 2 }), ours)).toBe(false);
   });
 
   it('blocks new windows, foreign navigation, redirects and webviews', () => {

@@ -1,25 +1,13 @@
 // Other interpreters than the default one, where this machine has them (pyenv's layout, or
 // PROCSCOPE_TEST_PYTHONS="/path/to/python3.8 ..."): the oldest supported, the newest, too old.
 
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LabSupervisor } from '../../../src-main/core/lab/supervisor';
 import { fixture, ofKind, onlyOne, runToEnd } from './helpers/lab';
-
-function interpreter(minor: string): string | undefined {
-  const listed = (process.env.PROCSCOPE_TEST_PYTHONS ?? '').split(/\s+/).filter(Boolean);
-  const found = listed.find((file) => path.basename(file).startsWith(`python${minor}`));
-  if (found) return found;
-  const versions = path.join(homedir(), '.pyenv', 'versions');
-  const dir = existsSync(versions)
-    ? readdirSync(versions).find((name) => name.startsWith(`${minor}.`))
-    : undefined;
-  const python =
-    dir && path.join(versions, dir, 'bin', minor.startsWith('2') ? 'python' : 'python3');
-  return python && existsSync(python) ? python : undefined;
-}
+import { interpreter } from './helpers/pythons';
 
 function fakeOldPython(): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'procscope-old-python-')), 'python3');

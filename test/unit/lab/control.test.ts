@@ -2,7 +2,11 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProcscopeError } from '../../../src-main/common/errors';
-import type { LabEventKind, LabEventOf } from '../../../src-main/common/lab';
+import {
+  RunInputRequestSchema,
+  type LabEventKind,
+  type LabEventOf,
+} from '../../../src-main/common/lab';
 import { LabSupervisor } from '../../../src-main/core/lab/supervisor';
 import { fixture, isLive, ofKind, onlyOne, outputText, runToEnd } from './helpers/lab';
 
@@ -206,6 +210,42 @@ describe('bad input', () => {
   });
 });
 
+describe("the program's stdin", () => {
+  it('takes typed lines, then its end; refuses more once closed or ended', async () => {
+    let runId = '';
+    const greeted = nextEvent(
+      () => runId,
+      'output',
+      (e) => e.text.includes('hello Ada'),
+    );
+    const started = await supervisor.start({ kind: 'python', file: fixture('greet.py') });
+    runId = started.id;
+    expect(started.inputOpen).toBe(true);
+    supervisor.input(runId, 'Ada\n');
+    await greeted;
+    supervisor.input(runId, 'one more', true);
+    expect(supervisor.run(runId).inputOpen).toBe(false);
+    expect(() => supervisor.input(runId, 'late\n')).toThrow(/already closed/);
+    const end = await supervisor.waitForEnd(runId);
+    expect(end).toMatchObject({ exitCode: 0, inputOpen: false });
+    const events = supervisor.events(runId);
+    expect(outputText(events)).toBe("name? hello Ada\nrest 'one more', then the end of input\n");
+    expect(ofKind(events, 'input').map(({ text, eof }) => [text, eof])).toEqual([
+      ['Ada\n', false],
+      ['one more', true],
+    ]);
+    expect(() => supervisor.input(runId, 'after\n')).toThrow(/has ended/);
+  });
+
+  it('lab.input needs text or the end of input', () => {
+    expect(RunInputRequestSchema.safeParse({ runId: 'r' }).success).toBe(false);
+    expect(RunInputRequestSchema.safeParse({ runId: 'r', eof: true }).success).toBe(true);
+    expect(RunInputRequestSchema.safeParse({ runId: 'r', text: 'x'.repeat(2e6) }).success).toBe(
+      false,
+    );
+  });
+});
+
 describe('uninstrumented programs', () => {
   it('an exec run gets its lifecycle from the OS alone', async () => {
     const started = await supervisor.start({
@@ -226,10 +266,18 @@ describe('uninstrumented programs', () => {
     expect(output.pid).toBeUndefined();
   });
 
-  it('an executable that does not exist fails with the reason', async () => {
+  it('an executable that does not exist fails as in a shell: status 127, "command not found"', async () => {
     const summary = await supervisor.start({ kind: 'exec', file: 'no-such-program-procscope' });
-    expect(summary.state).toBe('failed');
-    expect(summary.error).toContain('No such file or directory');
+    expect(summary).toMatchObject({
+      state: 'failed',
+      exitCode: 127,
+      error: 'no-such-program-procscope: command not found',
+    });
+    const path = await supervisor.start({ kind: 'exec', file: '/nonexistent/program' });
+    expect(path).toMatchObject({
+      exitCode: 127,
+      error: '/nonexistent/program: No such file or directory',
+    });
     expect((await supervisor.waitForEnd(summary.id)).state).toBe('failed');
   });
 });

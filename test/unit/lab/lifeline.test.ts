@@ -1,7 +1,9 @@
 // The lifeline: when the Procscope host dies, even by SIGKILL, nothing of its runs survives.
 
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +25,23 @@ function groupMembers(pgid: number): number[] {
     }
   }
   return members;
+}
+
+/** The session id of a process (field 6 of /proc/<pid>/stat). */
+function sessionOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+}
+
+/** The pids the escape fixture wrote, once it has written them. */
+async function waitForListing(file: string, host: ChildProcess): Promise<number[]> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (host.exitCode !== null) throw new Error('the host exited early');
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim().split(' ').map(Number);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the run never listed its escapers');
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -68,5 +87,29 @@ describe.runIf(process.platform === 'linux')('lifeline', () => {
     expect([...pids].filter(isLive)).toEqual([]);
     expect(cleared).toBe(true);
     expect(groupMembers(rootPid)).toEqual([]);
+  });
+
+  it('nothing escapes: setsid and double-forked descendants die with the run', async () => {
+    const listing = join(mkdtempSync(join(tmpdir(), 'procscope-escape-')), 'pids');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', host, fixture('escape.py'), listing],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    try {
+      const [root = 0, ...escapers] = await waitForListing(listing, child);
+      expect(escapers).toHaveLength(2);
+      expect(escapers.filter(isLive)).toEqual(escapers);
+      // They left the run's session (the program's own), so its process group does not hold them.
+      for (const pid of escapers) expect(sessionOf(pid)).not.toBe(sessionOf(root));
+
+      child.kill('SIGKILL');
+      await waitFor(() => escapers.every((pid) => !isLive(pid)), 5_000);
+      expect(escapers.filter(isLive)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

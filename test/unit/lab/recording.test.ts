@@ -3,11 +3,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabSupervisor } from '../../../src-main/core/lab/supervisor';
 import { toChromeTrace, type TraceEvent } from '../../../src-main/core/recording/chrome-trace';
 import {
+  RECORDING_LIMITS,
   RECORDING_VERSION,
   decodeRecording,
   encodeRecording,
@@ -40,33 +41,64 @@ describe('recording files', () => {
     expect(recording.events).toEqual(run.events);
     expect(recording.generator).toBe('procscope-test');
     // gzip'd JSON lines, the header first.
-    const { gunzipSync } = await import('node:zlib');
     const [header] = gunzipSync(await readFile(file))
       .toString('utf8')
       .split('\n');
     expect(JSON.parse(header ?? '')).toMatchObject({ format: 'procscope-recording', version: 1 });
   });
 
-  it('refuses a file that is not a recording, clearly', async () => {
+  it('refuses what it cannot read, saying which of the ways it is wrong', async () => {
     const refuse = (data: Buffer) => decodeRecording(data, 'x.procscope');
     await expect(refuse(Buffer.from('hello'))).rejects.toMatchObject({
       code: 'failed',
-      message:
-        'x.procscope is not a readable Procscope recording: it is not gzip data, or it is truncated.',
+      message: 'x.procscope is not a Procscope recording: it is not gzip data.',
     });
     const good = await encodeRecording(run.summary, run.events, 'test');
-    await expect(refuse(good.subarray(0, good.length - 20))).rejects.toMatchObject({
-      code: 'failed',
-    });
-    await expect(refuse(gzipSync('{"format":"zip"}\n'))).rejects.toThrow(
-      /first line is not a Procscope recording header/,
+    await expect(refuse(good.subarray(0, good.length - 20))).rejects.toThrow(
+      'x.procscope is truncated: its data ends part-way through.',
     );
-    const lines = (await import('node:zlib')).gunzipSync(good).toString('utf8').split('\n');
-    lines[3] = '{"seq": "three"}';
-    await expect(refuse(gzipSync(lines.join('\n')))).rejects.toThrow(/line 4 is not a valid event/);
+    await expect(refuse(gzipSync('{"format":"zip"}\n'))).rejects.toThrow(
+      'x.procscope is not a Procscope recording: its first line is not a Procscope recording header.',
+    );
+    await expect(refuse(gzipSync(''))).rejects.toThrow('is not a Procscope recording: it is empty');
+    const lines = gunzipSync(good).toString('utf8').split('\n');
+    const broken = [...lines];
+    broken[3] = '{"seq": "three"}';
+    await expect(refuse(gzipSync(broken.join('\n')))).rejects.toThrow(
+      'x.procscope is damaged: line 4 is not a valid event.',
+    );
+    // Whole lines missing at the end: gzip is intact, the events are not all there.
+    const cut = [...lines.slice(0, 4), ''].join('\n');
+    await expect(refuse(gzipSync(cut))).rejects.toThrow(
+      `x.procscope is truncated: it holds 3 of the ${run.events.length} events its header promises.`,
+    );
+    const shuffled = [lines[0], lines[2], lines[1], ...lines.slice(3)];
+    await expect(refuse(gzipSync(shuffled.join('\n')))).rejects.toThrow(
+      'x.procscope is damaged: line 3 is not a valid event.',
+    );
     await expect(readRecording(path.join(dir, 'missing.procscope'))).rejects.toMatchObject({
       code: 'not-found',
     });
+  });
+
+  it('refuses a log beyond its budgets: events, line length, decompressed size', async () => {
+    const limits = { ...RECORDING_LIMITS, maxEvents: 10 };
+    const many = run.events.slice(0, 12);
+    const lying = gunzipSync(await encodeRecording(run.summary, many, 'test'))
+      .toString('utf8')
+      .replace(/"eventCount":12/, '"eventCount":3');
+    // The header promised 3: the cap still holds when the lines keep coming.
+    await expect(decodeRecording(gzipSync(lying), 'x.procscope', limits)).rejects.toThrow(
+      'x.procscope is too large to open: it holds more than 10 events; Procscope opens recordings of up to 10 events.',
+    );
+    const [header] = lying.split('\n');
+    const long = `${header}\n${'{"seq":1,"t":0,"kind":"output","text":"'.padEnd(2048, 'x')}"}\n`;
+    await expect(
+      decodeRecording(gzipSync(long), 'x.procscope', { ...limits, maxLineBytes: 1024 }),
+    ).rejects.toThrow('x.procscope is damaged: line 2 is longer than any event.');
+    await expect(
+      decodeRecording(gzipSync(lying), 'x.procscope', { ...limits, maxDecodedBytes: 1024 }),
+    ).rejects.toThrow('x.procscope is too large when decompressed (more than 1 KB)');
   });
 
   it('refuses a recording from a newer version, saying so', async () => {

@@ -16,11 +16,8 @@ import type { Backend } from '../../../src-main/core/backend';
 import { checkoutResources } from '../../../src-main/core/resources';
 import { createBackend } from '../../../src-main/core/service';
 import { startViewerServer } from '../../../src-main/transport/viewer-server';
-import {
-  startWebServer,
-  UNAUTHORIZED_CLOSE_CODE,
-  type WebServer,
-} from '../../../src-main/transport/web-server';
+import { CLOSE_CODES } from '../../../src-main/transport/client-pool';
+import { startWebServer, type WebServer } from '../../../src-main/transport/web-server';
 import { connectTo, value, type SocketClient } from './socket-client';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -59,6 +56,7 @@ const SAMPLE: { [M in MethodName]: Params<M> } = {
   'lab.signal': { runId: 'run-1', pid: 1, action: 'kill' },
   'lab.step': { runId: 'run-1', action: 'continue' },
   'lab.setStepMode': { runId: 'run-1', on: true },
+  'lab.input': { runId: 'run-1', text: 'x\n' },
   'lab.runs': {},
   'lab.events': { runId: 'run-1' },
   'recording.save': { runId: 'run-1' },
@@ -71,7 +69,7 @@ const SAMPLE: { [M in MethodName]: Params<M> } = {
   'share.stop': {},
   'share.status': {},
   'share.setSystemShared': { shared: true },
-  'share.publish': { view: 'lab', lessonId: null, variationId: null, runId: null, lessonRuns: [] },
+  'share.publish': { view: 'lab', lessonId: null, variationId: null, runId: null },
   'share.stage': {},
 };
 
@@ -235,12 +233,12 @@ describe('a class-share viewer', () => {
 
     // The viewer token on the teacher's listener is a wrong token there.
     const onTeacherPort = await connectTo(`${teacherServer.url.split('?')[0]}?token=${firstToken}`);
-    expect((await onTeacherPort.closed).code).toBe(UNAUTHORIZED_CLOSE_CODE);
+    expect((await onTeacherPort.closed).code).toBe(CLOSE_CODES.unauthorized);
     // The teacher's token on the share's listener opens nothing either.
     const teacherTokenOnShare = await connectTo(
       `${first.url?.split('?')[0]}?token=${teacherServer.token}`,
     );
-    expect((await teacherTokenOnShare.closed).code).toBe(UNAUTHORIZED_CLOSE_CODE);
+    expect((await teacherTokenOnShare.closed).code).toBe(CLOSE_CODES.unauthorized);
     // A page of another site cannot open the share's socket.
     await expect(connectTo(first.url ?? '', 'http://evil.example')).rejects.toThrow('HTTP 403');
 
@@ -255,7 +253,7 @@ describe('a class-share viewer', () => {
     const second = await startShare();
     expect(new URL(second.url ?? '').searchParams.get('token')).not.toBe(firstToken);
     const stale = await connectTo(`${second.url?.split('?')[0]}?token=${firstToken}`);
-    expect((await stale.closed).code).toBe(UNAUTHORIZED_CLOSE_CODE);
+    expect((await stale.closed).code).toBe(CLOSE_CODES.unauthorized);
     await value(teacher.call('share.stop', {}));
   });
 
@@ -268,7 +266,6 @@ describe('a class-share viewer', () => {
         lessonId: 'join',
         variationId: 'no-join',
         runId: null,
-        lessonRuns: [],
       };
       await value(teacher.call('share.publish', navigation));
       await expect

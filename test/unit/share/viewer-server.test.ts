@@ -1,6 +1,7 @@
 // A slow viewer must not hold up the class or the teacher: it is skipped while its socket backs
 // up, then told to reload, while everyone else gets every event as it happens.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,22 @@ describe('the viewers’ listener', () => {
       .toBe(received + 1);
     slow.close();
     quick.close();
+  });
+
+  it('serves its page only under its own address, as the teacher’s listener does', async () => {
+    const { port } = new URL(url);
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await status(`127.0.0.1:${port}`)).toBe(200);
+    // DNS rebinding: a foreign name pointed at this address.
+    expect(await status(`evil.example:${port}`)).toBe(403);
   });
 
   it('answers a malformed frame with an error and keeps the viewer', async () => {

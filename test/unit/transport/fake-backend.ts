@@ -1,4 +1,5 @@
 // A backend with canned answers, for testing transports without sampling the machine.
+import { Readable } from 'node:stream';
 import { methods, type EventMessage, type Handlers } from '../../../src-main/common/contract';
 import { ProcscopeError } from '../../../src-main/common/errors';
 import { EventHub, type Backend } from '../../../src-main/core/backend';
@@ -77,6 +78,11 @@ export class FakeBackend implements Backend {
 
   clientLeft(clientId: string): void {
     this.left.push(clientId);
+  }
+
+  recordingDownload(runId: string): { fileName: string; data: Readable } {
+    if (runId !== 'run-1') throw new ProcscopeError('not-found', `There is no run ${runId}.`);
+    return { fileName: 'run "one".procscope', data: Readable.from([Buffer.from('gz')]) };
   }
 
   async dispose(): Promise<void> {}

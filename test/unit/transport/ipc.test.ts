@@ -47,13 +47,15 @@ describe('IPC transport', () => {
       ipcMain,
       isTrustedSender: (event) => event.senderFrame?.url === 'app://procscope/index.html',
     });
+    const frame = (url: string) => ({ url, processId: 1, routingId: 1, parent: null });
+    const sender = { id: 3, mainFrame: frame('app://procscope/index.html') };
     const trusted = await ipcMain.invoke(
-      { sender: { id: 3 }, senderFrame: { url: 'app://procscope/index.html' } },
+      { sender, senderFrame: frame('app://procscope/index.html') },
       hello,
     );
     expect(trusted).toMatchObject({ ok: true, value: { transport: 'electron' } });
     const foreign = await ipcMain.invoke(
-      { sender: { id: 3 }, senderFrame: { url: 'https://evil.example/' } },
+      { sender, senderFrame: frame('https://evil.example/') },
       hello,
     );
     expect(foreign).toMatchObject({ kind: 'error', error: { code: 'unauthorized' } });

@@ -1,8 +1,10 @@
 """Procscope: instruments every Python interpreter of a lab run.
 
-The supervisor puts this directory on PYTHONPATH and sets PROCSCOPE_TRACE=1, so the run's main
-program and every interpreter it starts - multiprocessing's spawn and forkserver children, its
-resource tracker, a subprocess running Python - load the tracer before any user code. Without
+The supervisor puts this directory on PYTHONPATH and sets PROCSCOPE_TRACE=1, so every
+interpreter of the run - the program itself however it was started (a script, -m, -c, a
+zipapp, through env or a shell), multiprocessing's spawn and forkserver children, a subprocess
+running Python - loads the tracer before any user code. The directory is then taken off
+sys.path again, so the program sees the sys.path it would see without Procscope. Without
 PROCSCOPE_TRACE this file only hands over to the sitecustomize it shadows.
 
 Deliberately old-fashioned syntax: an interpreter too old for the tracer must still start.
@@ -10,6 +12,8 @@ Deliberately old-fashioned syntax: an interpreter too old for the tracer must st
 
 import os
 import sys
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _trace():
@@ -21,11 +25,9 @@ def _trace():
         pass
 
 
-def _chain():
+def _chain(rest):
     """Run the sitecustomize that this one hides (a distribution's, a virtualenv's)."""
     try:
-        here = os.path.dirname(os.path.abspath(__file__))
-        rest = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
         # A few stat calls first: importlib's machinery is only worth loading if there is one.
         if not any(os.path.exists(os.path.join(p or os.curdir, 'sitecustomize.py')) for p in rest):
             return
@@ -38,6 +40,12 @@ def _chain():
         pass
 
 
+def _unlist():
+    """sys.path without this directory (the tracer's modules stay imported)."""
+    return [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
+
 if os.environ.get('PROCSCOPE_TRACE') == '1':
     _trace()
-_chain()
+sys.path[:] = _unlist()
+_chain(sys.path)

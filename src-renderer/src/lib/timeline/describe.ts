@@ -2,7 +2,7 @@
 // plain-language summary of each process for screen readers (and for a quick look in tests).
 
 import type { TimelineLayout } from './layout';
-import type { Hit } from './scene';
+import { runOf, type Hit, type Scene } from './scene';
 import { formatMicros } from './units';
 
 export interface Description {
@@ -33,8 +33,38 @@ function laneName(layout: TimelineLayout, id: string): string {
 const cpuLine = (cpu: { cpu: number } | null): string[] =>
   cpu ? [`CPU here: ${cpu.cpu.toFixed(1)}% of one core`] : [];
 
-export function describeHit(layout: TimelineLayout, hit: Hit, now: number): Description {
+const cores = (percent: number): string => `${(percent / 100).toFixed(1)} cores`;
+
+export function describeHit(scene: Scene, hit: Hit): Description {
+  if (hit.kind === 'arrow') return describeArrow(scene.runs[hit.run]?.layout, hit);
+  const run = runOf(scene, hit.row);
+  const { layout, now } = run;
   switch (hit.kind) {
+    case 'run':
+      return {
+        title: run.title,
+        lines: [run.figure, `${layout.lanes.length} lanes, ${formatMicros(layout.end)} in all`],
+      };
+    case 'cpu':
+      if (hit.row.kind === 'total')
+        return {
+          title: 'All processes of the run: CPU',
+          lines: [
+            `at ${formatMicros(hit.t)}`,
+            hit.cpu
+              ? `${hit.cpu.cpu.toFixed(0)}% of one core = ${cores(hit.cpu.cpu)} busy`
+              : 'not sampled here',
+            'The dashed line is one core: threads of one process (the GIL) stay under it.',
+          ],
+        };
+      return {
+        title: `Core ${hit.row.core} of the machine`,
+        lines: [
+          `at ${formatMicros(hit.t)}`,
+          hit.cpu ? `${hit.cpu.cpu.toFixed(0)}% busy` : 'not sampled here',
+          'Everything the machine ran on this core, not only this run.',
+        ],
+      };
     case 'marker': {
       const { marker } = hit;
       const details = marker.detail ? marker.detail.split('\n').slice(0, 8) : [];
@@ -62,20 +92,17 @@ export function describeHit(layout: TimelineLayout, hit: Hit, now: number): Desc
         ],
       };
     }
-    case 'arrow': {
-      const { arrow } = hit;
-      const gap = formatMicros(arrow.t1 - arrow.t0);
-      return {
-        title: arrow.label,
-        lines: [
-          `from ${laneName(layout, arrow.from)} at ${formatMicros(arrow.t0)}`,
-          `to ${laneName(layout, arrow.to)} at ${formatMicros(arrow.t1)}`,
-          arrow.kind === 'ipc' ? `${gap} in transit` : '',
-          arrow.kind === 'task' ? `waited ${gap} for a free worker` : '',
-        ].filter(Boolean),
-      };
-    }
     case 'label':
+      if (hit.row.kind !== 'lane')
+        return {
+          title:
+            hit.row.kind === 'total' ? 'All processes of the run: CPU' : `Core ${hit.row.core}`,
+          lines: [
+            hit.row.kind === 'total'
+              ? `0 to ${cores(hit.row.cpuScale)}; ${hit.row.core} logical cores below — click the triangle to ${hit.row.collapsed ? 'show' : 'hide'} them`
+              : 'How busy this core of the machine was, 0 to 100%',
+          ],
+        };
       return {
         title: laneName(layout, hit.row.lane.id),
         lines: [
@@ -91,6 +118,23 @@ export function describeHit(layout: TimelineLayout, hit: Hit, now: number): Desc
         lines: [`at ${formatMicros(hit.t)}`, ...cpuLine(hit.cpu)],
       };
   }
+}
+
+function describeArrow(
+  layout: TimelineLayout | undefined,
+  { arrow }: Extract<Hit, { kind: 'arrow' }>,
+): Description {
+  const gap = formatMicros(arrow.t1 - arrow.t0);
+  const name = (id: string) => (layout ? laneName(layout, id) : id);
+  return {
+    title: arrow.value === undefined ? arrow.label : `${arrow.label}: ${arrow.value}`,
+    lines: [
+      `from ${name(arrow.from)} at ${formatMicros(arrow.t0)}`,
+      `to ${name(arrow.to)} at ${formatMicros(arrow.t1)}`,
+      arrow.kind === 'ipc' ? `${gap} in transit` : '',
+      arrow.kind === 'task' ? `waited ${gap} for a free worker` : '',
+    ].filter(Boolean),
+  };
 }
 
 /** One sentence per process: what happened to it, in order. */

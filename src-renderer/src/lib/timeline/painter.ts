@@ -195,8 +195,8 @@ export class SvgPainter implements Painter {
     private readonly width: number,
     private readonly height: number,
     private readonly family: string,
-    /** Text widths come from the screen's font metrics, so labels are truncated alike. */
-    private readonly measurer: (value: string, font: string) => number,
+    /** Text widths come from the screen's font metrics, so labels are laid out alike. */
+    private readonly measurer: (value: string, style: TextStyle) => number,
   ) {}
 
   private attrs(style: ShapeStyle): string {
@@ -263,7 +263,7 @@ export class SvgPainter implements Painter {
   }
 
   measure(value: string, style: TextStyle): number {
-    return this.measurer(value, font(style, this.family));
+    return this.measurer(value, style);
   }
 
   clipped(x: number, y: number, w: number, h: number, draw: () => void): void {

@@ -11,7 +11,7 @@ supervisor.onEvents((_, events) => {
     }
   }
 });
-const script = process.argv[2];
-if (!script) throw new Error('usage: lifeline-host.ts script.py');
-const run = await supervisor.start({ kind: 'python', file: script });
+const [script, ...args] = process.argv.slice(2);
+if (!script) throw new Error('usage: lifeline-host.ts script.py [args…]');
+const run = await supervisor.start({ kind: 'python', file: script, args });
 process.stdout.write(`${JSON.stringify({ kind: 'run', rootPid: run.rootPid })}\n`);

@@ -8,7 +8,9 @@ MIN_PYTHON = (3, 8)
 
 _WATCHED = (
     ('threading', 'hooks_thread', 'install'),
+    ('threading', 'lifecycle', 'install_threading'),
     ('multiprocessing.process', 'hooks_process', 'install'),
+    ('traceback', 'tracebacks', 'install'),
     ('traceback', 'hooks_process', 'install_traceback'),
     ('multiprocessing.queues', 'hooks_ipc', 'install_queues'),
     ('multiprocessing.connection', 'hooks_ipc', 'install_connection'),
@@ -21,13 +23,14 @@ def start():
     """Connect this interpreter to the supervisor and hook the modules it will use."""
     if sys.version_info < MIN_PYTHON:
         return
-    from . import link, patching
+    from . import link
 
-    # The main program is told so once; its children (spawned interpreters) must not inherit it.
-    role = os.environ.pop('PROCSCOPE_ROLE', 'spawned')
-    link.activate(role)
-    if not link.active():
+    if not link.activate():
         return
+    from . import lifecycle, output, patching
+
+    output.install(os.environ)
+    lifecycle.install()
     for module_name, hooks, function in _WATCHED:
         patching.when_imported(module_name, _installer(hooks, function))
 

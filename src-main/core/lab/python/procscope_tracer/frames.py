@@ -10,11 +10,8 @@ user's messages.
 import os
 import sys
 
-_LIBRARY = (
-    os.path.dirname(os.path.abspath(os.__file__)) + os.sep,
-    os.path.dirname(os.path.abspath(__file__)) + os.sep,
-    '<',
-)
+_OWN = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_LIBRARY = (os.path.dirname(os.path.abspath(os.__file__)) + os.sep, _OWN, '<')
 
 
 def is_library(frame):
@@ -83,6 +80,51 @@ def qualname(obj):
     if module in (None, '__main__', '__mp_main__', 'builtins'):
         return name
     return '%s.%s' % (module, name)
+
+
+def is_own(tb):
+    return tb.tb_frame.f_code.co_filename.startswith(_OWN)
+
+
+def drop_own(exc):
+    """Called by a hook that lets an exception through: takes the tracer's frames off the front
+    of its traceback. On Python 3.11+ a bare `raise` after this re-raises with the shortened
+    traceback, so the user's traceback shows the library's frames and theirs, never ours."""
+    tb = exc.__traceback__
+    while tb is not None and is_own(tb):
+        tb = tb.tb_next
+    exc.__traceback__ = tb
+
+
+def strip(tb):
+    """The traceback `tb` without the tracer's frames, spliced out in place: what a traceback
+    shown to the user must look like on Pythons that keep a hook's frame despite drop_own()."""
+    while tb is not None and is_own(tb):
+        tb = tb.tb_next
+    entry = tb
+    while entry is not None:
+        after = entry.tb_next
+        while after is not None and is_own(after):
+            after = after.tb_next
+        if after is not entry.tb_next:
+            entry.tb_next = after
+        entry = after
+    return tb
+
+
+def strip_exception(exc, seen=None):
+    """strip() on an exception, the exceptions it was raised from or during, and their groups."""
+    seen = set() if seen is None else seen
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = strip(exc.__traceback__)
+        group = getattr(exc, 'exceptions', None)
+        for inner in group if isinstance(group, tuple) else ():
+            if isinstance(inner, BaseException):
+                strip_exception(inner, seen)
+        if exc.__cause__ is not None:
+            strip_exception(exc.__cause__, seen)
+        exc = exc.__context__
 
 
 def from_first_user_frame(tb):

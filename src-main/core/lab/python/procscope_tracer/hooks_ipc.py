@@ -30,6 +30,7 @@ def install_queues(module):
     wrap_method(module.Queue, 'put', _put)
     wrap_method(module.JoinableQueue, 'put', _put)
     wrap_method(module.Queue, 'get', _get)
+    wrap_method(module.Queue, '_feed', _feed)
 
 
 def install_connection(module):
@@ -50,7 +51,11 @@ def install_connection(module):
 
 def _pipe(original):
     def Pipe(duplex=True):
-        ends = original(duplex)
+        try:
+            ends = original(duplex)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         guarded('Pipe', _name_pipe, ends)
         return ends
     return Pipe
@@ -101,25 +106,52 @@ def _report(kind, channel, msg, t=None, sent=_NO_VALUE):
 
 def _put(original):
     def put(self, obj, block=True, timeout=None):
-        if link.budget('ipc').spent or frames.caller_is_library(_files['queues']):
-            return original(self, obj, block, timeout)
-        msg = link.new_id()
-        t = link.now()
-        original(self, wire.Tagged(msg, obj), block, timeout)
+        try:
+            if link.budget('ipc').spent or frames.caller_is_library(_files['queues']):
+                return original(self, obj, block, timeout)
+            msg = link.new_id()
+            t = link.now()
+            original(self, wire.Tagged(msg, obj), block, timeout)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         guarded('Queue.put', _report, 'ipc.put', _channel('queue', self, self._reader), msg, t,
                 obj)
     return put
 
 
+def _feed(original):
+    # The feeder thread hands a message it could not pickle to the queue's error hook, which a
+    # subclass may override: it must get the object the user put, not the tracer's wrapper.
+    def _feed(*args):
+        args = list(args)
+        onerror = args[-2]
+
+        def on_feeder_error(error, obj):
+            try:
+                return onerror(error, obj.obj if type(obj) is wire.Tagged else obj)
+            except BaseException as exc:
+                frames.drop_own(exc)
+                raise
+
+        args[-2] = on_feeder_error
+        return original(*args)
+    return _feed
+
+
 def _get(original):
     def get(self, block=True, timeout=None):
-        if link.budget('ipc').spent:
-            return original(self, block, timeout)
-        internal = frames.caller_is_library(_files['queues'])
-        if block:
-            guarded('Queue.get', link.flush_unless_readable, self._reader)
-        wire.clear_received()
-        obj = original(self, block, timeout)
+        try:
+            if link.budget('ipc').spent:
+                return original(self, block, timeout)
+            internal = frames.caller_is_library(_files['queues'])
+            if block:
+                guarded('Queue.get', link.flush_unless_readable, self._reader)
+            wire.clear_received()
+            obj = original(self, block, timeout)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         msg = wire.take_received()
         if msg is not None or not internal:
             guarded('Queue.get', _report, 'ipc.get', _channel('queue', self, self._reader), msg)
@@ -129,12 +161,16 @@ def _get(original):
 
 def _send(original):
     def send(self, obj):
-        if (link.budget('ipc').spent or getattr(self, _UNTAGGED, False)
-                or frames.caller_is_library(_files['connection'])):
-            return original(self, obj)
-        msg = link.new_id()
-        t = link.now()
-        original(self, wire.Tagged(msg, obj))
+        try:
+            if (link.budget('ipc').spent or getattr(self, _UNTAGGED, False)
+                    or frames.caller_is_library(_files['connection'])):
+                return original(self, obj)
+            msg = link.new_id()
+            t = link.now()
+            original(self, wire.Tagged(msg, obj))
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         guarded('Connection.send', _report, 'ipc.send', _channel('pipe', self, self), msg, t,
                 obj)
     return send
@@ -142,12 +178,16 @@ def _send(original):
 
 def _recv(original):
     def recv(self):
-        if link.budget('ipc').spent:
-            return original(self)
-        internal = frames.caller_is_library(_files['connection'])
-        guarded('Connection.recv', link.flush_unless_readable, self)
-        wire.clear_received()
-        obj = original(self)
+        try:
+            if link.budget('ipc').spent:
+                return original(self)
+            internal = frames.caller_is_library(_files['connection'])
+            guarded('Connection.recv', link.flush_unless_readable, self)
+            wire.clear_received()
+            obj = original(self)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         msg = wire.take_received()
         if msg is not None or not internal:
             guarded('Connection.recv', _report, 'ipc.recv', _channel('pipe', self, self), msg)
@@ -157,7 +197,11 @@ def _recv(original):
 
 def _untagged_result(original):
     def make_connection(*args, **kwargs):
-        conn = original(*args, **kwargs)
+        try:
+            conn = original(*args, **kwargs)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         try:
             setattr(conn, _UNTAGGED, True)
         except AttributeError:

@@ -1,17 +1,18 @@
 """multiprocessing.Process, seen from the parent (created, started, is_alive, join, terminate,
 kill, close, the exit code it observes) and from the child (running, exception, its own exit).
 
-Every hook runs the original exactly once and lets its result or exception through unchanged;
-the reporting around it is guarded so a tracer bug costs an event, never the user's call.
+Every hook runs the original exactly once and lets its result or exception through unchanged
+(with the hook's own frame taken off the traceback); the reporting around it is guarded so a
+tracer bug costs an event, never the user's call.
 """
 
 import os
 import sys
 import time
 
-from . import frames, link
+from . import frames, lifecycle, link
 from .link import emit, guarded, object_id
-from .patching import wrap_function, wrap_method
+from .patching import wrap_method
 
 _EXIT_REPORTED = '_procscope_exit_reported'
 _ALIVE_SEEN = '_procscope_alive_seen'
@@ -19,15 +20,16 @@ _PROCESS_PY = os.path.join('multiprocessing', 'process.py')
 # A polling loop (while p.is_alive(): ...) would log thousands of identical answers.
 _IS_ALIVE_REPEAT_NS = 100 * 1000 * 1000
 
-# The Process object this interpreter runs as a child, between _bootstrap and exit, with the pid
-# that runs it: a process the target forks by hand inherits the variable, not the role.
+# The Process object this interpreter runs as a child, with the pid that runs it (a process the
+# target forks by hand inherits the variable, not the role), and the exit code _bootstrap
+# returned once run() is over.
 _running = (None, None)
+_exit_code = None
 _BaseProcess = None
 
 
 def install(module):
     global _BaseProcess
-    wrap_function(os, '_exit', _os_exit)
     base = _BaseProcess = module.BaseProcess
     wrap_method(base, '__init__', _init)
     wrap_method(base, 'start', _start)
@@ -37,15 +39,28 @@ def install(module):
     wrap_method(base, 'kill', _signal('kill'))
     wrap_method(base, 'close', _close)
     wrap_method(base, '_bootstrap', _bootstrap)
+    lifecycle.exit_hooks.append(_exiting)
 
 
 def install_traceback(module):
-    wrap_function(module, 'print_exc', _print_exc)
+    original = module.print_exc
+
+    def print_exc(*args, **kwargs):
+        if _running_here() is not None and _called_by_bootstrap(sys._getframe(1)):
+            guarded('Process.run', _target_failed)
+        return original(*args, **kwargs)
+
+    import functools
+    module.print_exc = functools.wraps(original)(print_exc)
 
 
 def _init(original):
     def __init__(self, *args, **kwargs):
-        original(self, *args, **kwargs)
+        try:
+            original(self, *args, **kwargs)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         guarded('Process.__init__', _created, self)
     return __init__
 
@@ -72,18 +87,26 @@ def _call(call, proc, original, *args):
         return original(proc, *args)
     except BaseException as exc:
         guarded(call, link.api_error, call, proc, exc)
+        frames.drop_own(exc)
         raise
 
 
 def _start(original):
     def start(self):
         _pause('Process.start', self)
-        _call('Process.start', self, original)
-        guarded('Process.start', _started, self)
+        # Stamped before the child exists: the child's first events come after this moment,
+        # so an arrow from start() to the child never points back in time.
+        t = link.now()
+        try:
+            _call('Process.start', self, original)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
+        guarded('Process.start', _started, self, t)
     return start
 
 
-def _started(proc):
+def _started(proc, t):
     emit('mp.started', {
         'proc': object_id(proc),
         'childPid': proc.pid,
@@ -91,13 +114,17 @@ def _started(proc):
         'daemon': bool(proc.daemon),
         'method': getattr(proc._popen, 'method', '?'),
         'at': frames.callsite(),
-    })
+    }, t=t)
 
 
 def _is_alive(original):
     def is_alive(self):
         _pause('Process.is_alive', self)
-        alive = _call('Process.is_alive', self, original)
+        try:
+            alive = _call('Process.is_alive', self, original)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         guarded('Process.is_alive', _alive_checked, self, alive)
         return alive
     return is_alive
@@ -118,7 +145,11 @@ def _join(original):
         _pause('Process.join', self)
         guarded('Process.join', emit, 'mp.join.call', {
             'proc': object_id(self), 'timeout': timeout, 'at': frames.callsite()})
-        _call('Process.join', self, original, timeout)
+        try:
+            _call('Process.join', self, original, timeout)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         guarded('Process.join', _joined, self)
     return join
 
@@ -137,7 +168,11 @@ def _signal(name):
             _pause(call, self)
             guarded(call, emit, 'mp.' + name, {
                 'proc': object_id(self), 'childPid': _child_pid(self), 'at': frames.callsite()})
-            _call(call, self, original)
+            try:
+                _call(call, self, original)
+            except BaseException as exc:
+                frames.drop_own(exc)
+                raise
         return send
     return make
 
@@ -145,7 +180,11 @@ def _signal(name):
 def _close(original):
     def close(self):
         _pause('Process.close', self)
-        _call('Process.close', self, original)
+        try:
+            _call('Process.close', self, original)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         guarded('Process.close', emit, 'mp.close', {
             'proc': object_id(self), 'at': frames.callsite()})
     return close
@@ -175,9 +214,13 @@ def _observed_exit(proc):
 
 def _bootstrap(original):
     def _bootstrap(self, *args, **kwargs):
+        global _exit_code
         guarded('Process._bootstrap', _child_running, self)
         code = original(self, *args, **kwargs)
-        guarded('Process._bootstrap', _child_exiting, self, code)
+        # Reported when the process really exits (os._exit after a fork, the end of the
+        # interpreter after a spawn): a terminate() that lands in between must not leave a
+        # child that said "0" and a parent that saw -15.
+        _exit_code = code
         return code
     return _bootstrap
 
@@ -193,34 +236,35 @@ def _child_running(proc):
     emit('mp.running', {'proc': object_id(proc), 'name': proc.name})
 
 
-def _os_exit(original):
-    # A target that calls os._exit() skips the rest of _bootstrap: report its exit here.
-    def _exit(code):
-        proc = _running_here()
-        if proc is not None:
-            guarded('os._exit', _child_exiting, proc, code)
-        return original(code)
-    return _exit
-
-
-def _child_exiting(proc, code):
+def _exiting(status):
+    """lifecycle's exit hook: os._exit(status), or the interpreter's end (status None)."""
     global _running
+    proc = _running_here()
+    if proc is None:
+        return
+    code = status if status is not None else _exit_code
+    if code is None:
+        return
     _running = (None, None)
+    # From here on this process ends with `code`, and says so: a SIGTERM that arrives now is
+    # ignored, as the process is already on its way out.
+    _quiesce()
     emit('mp.exit', {
-        'proc': object_id(proc), 'childPid': os.getpid(), 'exitCode': code, 'by': 'child'})
+        'proc': object_id(proc), 'childPid': os.getpid(), 'exitCode': int(code), 'by': 'child'})
     link.flush()
 
 
-def _print_exc(original):
-    # _bootstrap reports an exception that ended run() with traceback.print_exc(), from its
-    # bare `except:`, where the exception is still in sys.exc_info() - in every Python from 3.8
-    # on. Catching it there, instead of wrapping run(), keeps our frames out of the traceback
-    # Python prints for the user.
-    def print_exc(*args, **kwargs):
-        if _running_here() is not None and _called_by_bootstrap(sys._getframe(1)):
-            guarded('Process.run', _target_failed)
-        return original(*args, **kwargs)
-    return print_exc
+def _quiesce():
+    import signal
+    wanted = [getattr(signal, name) for name in ('SIGTERM', 'SIGINT', 'SIGHUP')
+              if hasattr(signal, name)]
+    try:
+        for number in wanted:
+            signal.signal(number, signal.SIG_IGN)
+    except ValueError:
+        # Not the main thread: signal.signal() is refused, the thread's mask still works.
+        if hasattr(signal, 'pthread_sigmask'):
+            signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
 
 
 def _called_by_bootstrap(frame):

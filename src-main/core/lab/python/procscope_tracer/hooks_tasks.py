@@ -63,7 +63,11 @@ def _apply_async(original):
         task = guarded('Pool.apply_async', _submitted, _pool_api('apply_async'), func, 1)
         if task is not None:
             func = wire.CallTask(task, func)
-        return original(self, func, args, kwds, callback, error_callback)
+        try:
+            return original(self, func, args, kwds, callback, error_callback)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
     return apply_async
 
 
@@ -78,7 +82,11 @@ def _map_async(pool_module):
                 func = wire.ItemTask(task, func, mapper is pool_module.starmapstar)
                 iterable = list(enumerate(iterable))
                 mapper = pool_module.mapstar
-            return original(self, func, iterable, mapper, chunksize, callback, error_callback)
+            try:
+                return original(self, func, iterable, mapper, chunksize, callback, error_callback)
+            except BaseException as exc:
+                frames.drop_own(exc)
+                raise
         return _map_async
     return make
 
@@ -90,20 +98,28 @@ def _imap(api):
             if task is not None:
                 func = wire.ItemTask(task, func, False)
                 iterable = enumerate(iterable)
-            return original(self, func, iterable, chunksize)
+            try:
+                return original(self, func, iterable, chunksize)
+            except BaseException as exc:
+                frames.drop_own(exc)
+                raise
         return imap
     return make
 
 
 def _submit(original):
-    def submit(self, fn, *args, **kwargs):
+    def submit(self, fn, /, *args, **kwargs):
         # Executor.map submits one call per chunk: those are reported by _executor_map.
         if not frames.caller_is_library():
             task = guarded('ProcessPoolExecutor.submit', _submitted,
                            'ProcessPoolExecutor.submit', fn, 1)
             if task is not None:
                 fn = wire.CallTask(task, fn)
-        return original(self, fn, *args, **kwargs)
+        try:
+            return original(self, fn, *args, **kwargs)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
     return submit
 
 
@@ -113,18 +129,26 @@ def _executor_map(original):
         sizes = [_size(iterable) for iterable in iterables]
         count = None if None in sizes else min(sizes, default=0)
         task = guarded('ProcessPoolExecutor.map', _submitted, 'ProcessPoolExecutor.map', fn, count)
-        if task is None:
-            return original(self, fn, *iterables, **kwargs)
-        # One iterable of (index, arguments) pairs: the wrapper unpacks the arguments.
-        return original(self, wire.ItemTask(task, fn, True), enumerate(zip(*iterables)),
-                        **kwargs)
+        try:
+            if task is None:
+                return original(self, fn, *iterables, **kwargs)
+            # One iterable of (index, arguments) pairs: the wrapper unpacks the arguments.
+            return original(self, wire.ItemTask(task, fn, True), enumerate(zip(*iterables)),
+                            **kwargs)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
     return map
 
 
 def _run_task(task, index, func, args, kwargs):
     budget = link.budget('tasks')
     if budget.spent:
-        return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
     guarded('task', emit, 'task.started', {'task': task, 'index': index})
     budget.take()
     try:
@@ -133,6 +157,7 @@ def _run_task(task, index, func, args, kwargs):
         guarded('task', emit, 'task.finished', {
             'task': task, 'index': index, 'ok': False,
             'error': '%s: %s' % (type(exc).__name__, frames.safe_str(exc))})
+        frames.drop_own(exc)
         raise
     guarded('task', emit, 'task.finished', {'task': task, 'index': index, 'ok': True})
     return result

@@ -24,7 +24,11 @@ def install(module):
 
 def _init(original):
     def __init__(self, *args, **kwargs):
-        original(self, *args, **kwargs)
+        try:
+            original(self, *args, **kwargs)
+        except BaseException as exc:
+            frames.drop_own(exc)
+            raise
         # Threads Python makes for foreign threads (_DummyThread) are not created by anyone.
         if not isinstance(self, _threading._DummyThread):
             internal = frames.caller_is_library(_threading.__file__)
@@ -54,6 +58,8 @@ def _reporting_excepthook(invoke):
     # Takes the thread as an argument rather than closing over it: no reference cycle.
     def invoke_excepthook(thread):
         guarded('Thread.run', _failed, thread)
+        # Python before 3.11 keeps the frames of hooks the exception passed through.
+        guarded('Thread.run', frames.strip_exception, sys.exc_info()[1])
         return invoke(thread)
     return invoke_excepthook
 
@@ -75,6 +81,7 @@ def _start(original):
             return original(self)
         except BaseException as exc:
             guarded('Thread.start', link.api_error, 'Thread.start', self, exc)
+            frames.drop_own(exc)
             raise
     return start
 
@@ -106,6 +113,7 @@ def _join(original):
             original(self, timeout)
         except BaseException as exc:
             guarded('Thread.join', link.api_error, 'Thread.join', self, exc)
+            frames.drop_own(exc)
             raise
         if traced:
             guarded('Thread.join', emit, 'thread.join.return',

@@ -1,35 +1,46 @@
 """This process's link to the Procscope supervisor.
 
-One TCP connection to 127.0.0.1 carries events (JSON, one batch per line) and brings back step
-control. On POSIX two more connections replace file descriptors 1 and 2, so every byte this
-process writes - print(), os.write(), a C extension, an exec'd child - reaches the supervisor
-labelled with the pid that wrote it, with no Python-level wrapping of sys.stdout.
+One TCP connection to 127.0.0.1 per interpreter carries events (JSON, one batch per line) and
+output notices, and brings back step control. The program's file descriptors are never touched:
+what it writes goes where it would go without Procscope, and the notices (see output.py) only
+tell the supervisor which process wrote which bytes of the run's own pipes.
 
 Cost model: an event is a dict appended to a list. Lifecycle events are sent at once (they are
 rare and the live view wants them now). IPC and task events come in bursts, so they are batched
 and sent when the batch is 64 events or 10 ms old, or before this process may block (time.sleep,
 a blocking get/recv, join, a step pause, exit) so that a quiet process never sits on them.
+
+Imports are the cheapest that do the job (_socket, _thread, no threading): every traced
+interpreter pays for them before the user's first line runs.
 """
 
-import atexit
-import json
 import os
-import select
-import socket
 import sys
-import threading
 import time
+
+import _socket
+import _thread
 
 from . import frames
 
 # The run's clock: every event's t. The supervisor converts it to run time.
 now = time.monotonic_ns
-_native_id = threading.get_native_id
-_dumps = json.JSONEncoder(separators=(',', ':'), default=repr).encode
+_native_id = _thread.get_native_id
 
 _BATCH_EVENTS = 64
 _BATCH_AGE_NS = 10 * 1000 * 1000
 _CONNECT_TIMEOUT_S = 5.0
+_encode = None
+
+
+def _dumps(value):
+    # json is imported on the first event, not at start-up: a program that never starts a
+    # process or a thread sends only its hello, which is formatted by hand.
+    global _encode
+    if _encode is None:
+        import json
+        _encode = json.JSONEncoder(separators=(',', ':'), default=repr).encode
+    return _encode(value)
 
 
 class Budget(object):
@@ -40,12 +51,15 @@ class Budget(object):
         self.limit = limit
         self.left = limit
         self.spent = limit <= 0
+        self.on_spent = []
 
     def take(self):
         self.left -= 1
         if self.left <= 0 and not self.spent:
             self.spent = True
             emit('tracer.limit', {'what': self.what, 'limit': self.limit})
+            for callback in self.on_spent:
+                guarded('limit ' + self.what, callback)
 
 
 class _Config(object):
@@ -53,6 +67,7 @@ class _Config(object):
         host, _, port = environ['PROCSCOPE_ADDR'].rpartition(':')
         self.address = (host, int(port))
         self.token = environ['PROCSCOPE_TOKEN']
+        self.watchdog = int(environ.get('PROCSCOPE_WATCHDOG') or 0)
         self.limits = {
             'ipc': int(environ.get('PROCSCOPE_IPC_LIMIT', '200')),
             'tasks': int(environ.get('PROCSCOPE_TASK_LIMIT', '500')),
@@ -60,18 +75,18 @@ class _Config(object):
 
 
 class _Link(object):
-    """Everything that must be fresh in a forked child: sockets, locks, buffer, budgets."""
+    """Everything that must be fresh in a forked child: socket, locks, buffer, budgets."""
 
     def __init__(self, config):
         self.sock = None
         self.buf = []
         self.oldest_ns = 0
         self.last_flush_ns = 0
-        self.send_lock = threading.Lock()
+        self.send_lock = _thread.allocate_lock()
         # Only the thread holding this may read step control from the socket, so a resume
         # meant for a paused thread is never swallowed by another thread's poll.
-        self.control_lock = threading.Lock()
-        self.local = threading.local()
+        self.control_lock = _thread.allocate_lock()
+        self.flushing = set()
         self.step = False
         self.rbuf = b''
         self.pauses = 0
@@ -82,29 +97,32 @@ class _Link(object):
 _config = None
 _link = None
 _ids = None
+# 'main' (the run's own program), 'forked' or 'spawned' (any other fresh interpreter).
+role = None
 
 
 def active():
     return _link is not None and _link.sock is not None
 
 
-def activate(role):
-    """Connect and start reporting. Safe to call twice; never raises."""
-    global _config, _link
+def activate():
+    """Connect and start reporting. Returns whether this process is now traced; never raises."""
+    global _config, _link, role
     if _link is not None:
-        return
+        return active()
     try:
         _config = _Config(os.environ)
         _link = _Link(_config)
-        _connect(role)
-        atexit.register(flush)
+        # The watchdog starts the run's program and nothing else: its direct child is the main
+        # program, whichever launcher (env, a shell that execs) led to this interpreter.
+        role = 'main' if os.getppid() == _config.watchdog else 'spawned'
+        _connect()
         if hasattr(os, 'register_at_fork'):
             os.register_at_fork(before=flush, after_in_child=_after_fork_in_child)
-        _flush_before(time, 'sleep')
-        _flush_before(os, '_exit')
     except Exception:
         # Without a link there is nobody to tell: run the program untraced.
         _link = None
+    return active()
 
 
 def new_id():
@@ -152,26 +170,43 @@ def flush():
     link = _link
     if link is None or link.sock is None or not link.buf:
         return
-    # A signal handler that emits while this thread is mid-send must not interleave bytes
+    _send(link, None)
+
+
+def note_output(fd, count, crc):
+    """Bytes this process just wrote to one of the run's pipes: count and CRC-32, sent now so
+    that the supervisor can name the writer of what it reads from the pipe without waiting."""
+    link = _link
+    if link is not None and link.sock is not None:
+        _send(link, b'o%d %d %d\n' % (fd, count, crc))
+
+
+def _send(link, extra):
+    # A signal handler that sends while this thread is mid-send must not interleave bytes
     # inside the line being written: it leaves its events for the next flush instead.
-    if getattr(link.local, 'flushing', False):
+    me = _native_id()
+    if me in link.flushing:
         return
-    link.local.flushing = True
+    link.flushing.add(me)
     try:
         with link.send_lock:
+            data = b''
             buf = link.buf
             count = len(buf)
-            if count == 0:
-                return
-            # Appenders only ever add at the end, so the first `count` items are stable.
-            batch = buf[:count]
-            del buf[:count]
-            link.sock.sendall(_dumps(batch).encode() + b'\n')
-            link.last_flush_ns = now()
+            if count:
+                # Appenders only ever add at the end, so the first `count` items are stable.
+                batch = buf[:count]
+                del buf[:count]
+                data = _dumps(batch).encode() + b'\n'
+            if extra is not None:
+                data += extra
+            if data:
+                link.sock.sendall(data)
+                link.last_flush_ns = now()
     except Exception:
         link.sock = None
     finally:
-        link.local.flushing = False
+        link.flushing.discard(me)
 
 
 def flush_unless_readable(conn):
@@ -179,6 +214,7 @@ def flush_unless_readable(conn):
     link = _link
     if link is None or not link.buf:
         return
+    import select
     try:
         ready = select.select([conn.fileno()], [], [], 0)[0]
     except (OSError, ValueError):
@@ -246,6 +282,8 @@ def pause_point(call, obj):
 
 def _read_control(link, block, pause):
     """Apply control messages; with block, wait until `pause` is resumed or step mode ends."""
+    import json
+    import select
     while True:
         while b'\n' in link.rbuf:
             line, _, link.rbuf = link.rbuf.partition(b'\n')
@@ -270,75 +308,59 @@ def _read_control(link, block, pause):
 
 # -- connecting --------------------------------------------------------------------------------
 
-def _connect(role):
-    hello = {
-        'kind': 'hello',
-        'token': _config.token,
-        'pid': os.getpid(),
-        'ppid': os.getppid(),
-        't': now(),
-        'tid': _native_id(),
-        'python': '%d.%d.%d' % sys.version_info[:3],
-        'exe': sys.executable or '',
-        'argv': list(getattr(sys, 'argv', [])),
-        'role': role,
-    }
-    sock = _open(dict(hello, ch='events'))
-    sock.settimeout(None)
+def _connect():
+    hello = (
+        '{"kind":"hello","token":%s,"pid":%d,"ppid":%d,"t":%d,"tid":%d,"python":"%d.%d.%d",'
+        '"exe":%s,"argv":%s,"role":"%s"}\n' % (
+            _json_text(_config.token), os.getpid(), os.getppid(), now(), _native_id(),
+            sys.version_info[0], sys.version_info[1], sys.version_info[2],
+            _json_text(sys.executable or ''),
+            '[' + ','.join(_json_text(arg) for arg in getattr(sys, 'argv', [])) + ']',
+            role))
+    # Not socket.create_connection: importing socket costs ~2 ms, its getaddrinfo ~1 ms more,
+    # for an address that is already numeric.
+    sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        sock.settimeout(_CONNECT_TIMEOUT_S)
+        sock.connect(_config.address)
+        sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+        sock.settimeout(None)
+        sock.sendall(hello.encode('utf-8', 'surrogateescape'))
+    except Exception:
+        sock.close()
+        raise
     # Step mode as it was when the run started; the supervisor follows the hello with the
     # current mode, read at the first pause point. Not waiting for it saves a round trip per
     # interpreter start.
     _link.step = os.environ.get('PROCSCOPE_STEP') == '1'
     _link.sock = sock
-    if os.name == 'posix':
-        _redirect(1, sys.stdout, dict(hello, ch='stdout'))
-        _redirect(2, sys.stderr, dict(hello, ch='stderr'))
 
 
-def _open(hello):
-    # Not socket.create_connection: its getaddrinfo costs ~1 ms on first use, for an address
-    # that is already numeric.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.settimeout(_CONNECT_TIMEOUT_S)
-    sock.connect(_config.address)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.sendall(_dumps(hello).encode('utf-8') + b'\n')
-    return sock
-
-
-def _redirect(fd, stream, hello):
-    sock = _open(hello)
-    # A socket with a timeout is non-blocking underneath, and O_NONBLOCK is shared with the
-    # dup: the program's writes to fd 1 would fail with EAGAIN instead of waiting, as on a pipe.
-    sock.setblocking(True)
-    if stream is not None:
-        stream.flush()
-    os.dup2(sock.fileno(), fd)
-    sock.close()
+def _json_text(text):
+    # The hello's strings without the json module: escapes what JSON requires, and keeps
+    # anything that is not valid text (a surrogate-escaped argv byte) as a replacement.
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char == '"' or char == '\\':
+            out.append('\\' + char)
+        elif code < 0x20 or 0xD800 <= code <= 0xDFFF:
+            out.append('\\u%04x' % (code if code < 0x20 else 0xFFFD))
+        else:
+            out.append(char)
+    out.append('"')
+    return ''.join(out)
 
 
 def _after_fork_in_child():
-    global _link
+    global _link, role
     inherited = _link
     _link = _Link(_config)
+    role = 'forked'
     try:
         if inherited is not None and inherited.sock is not None:
             # Our copy of the parent's socket: closing it leaves the parent's connection alone.
             inherited.sock.close()
-        _connect('forked')
+        _connect()
     except Exception:
         _link = None
-
-
-def _flush_before(module, name):
-    """Send what is buffered before a call that may leave this process quiet (or end it)."""
-    import functools
-    original = getattr(module, name)
-
-    @functools.wraps(original)
-    def wrapper(*args, **kwargs):
-        if _link is not None and _link.buf:
-            flush()
-        return original(*args, **kwargs)
-
-    setattr(module, name, wrapper)

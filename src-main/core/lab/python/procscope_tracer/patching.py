@@ -10,7 +10,7 @@ import functools
 import importlib.machinery
 import sys
 
-from . import link
+from . import frames, link
 
 _MARK = '__procscope_wrapped__'
 _pending = {}
@@ -21,7 +21,7 @@ def when_imported(name, patch):
     if module is not None:
         link.guarded('patch ' + name, patch, module)
         return
-    _pending[name] = patch
+    _pending.setdefault(name, []).append(patch)
     if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
         sys.meta_path.insert(0, _Finder())
 
@@ -38,11 +38,14 @@ def wrap_function(module, name, make_wrapper):
 
 
 def _replace(owner, name, original, make_wrapper):
+    static = isinstance(original, staticmethod)
+    if static:
+        original = original.__func__
     if original is None or getattr(original, _MARK, False):
         return
     wrapper = functools.update_wrapper(make_wrapper(original), original)
     setattr(wrapper, _MARK, True)
-    setattr(owner, name, wrapper)
+    setattr(owner, name, staticmethod(wrapper) if static else wrapper)
 
 
 _FILE_LOADERS = (importlib.machinery.SourceFileLoader, importlib.machinery.SourcelessFileLoader)
@@ -50,17 +53,17 @@ _FILE_LOADERS = (importlib.machinery.SourceFileLoader, importlib.machinery.Sourc
 
 class _Finder(object):
     def find_spec(self, fullname, path, target=None):
-        patch = _pending.pop(fullname, None)
-        if patch is None:
+        patches = _pending.pop(fullname, None)
+        if patches is None:
             return None
         try:
-            return self._patched_spec(fullname, path, target, patch)
+            return self._patched_spec(fullname, path, target, patches)
         except Exception as exc:
             # The import itself must go on: the normal finders take over, unpatched.
             link.report_error('patch ' + fullname, exc)
             return None
 
-    def _patched_spec(self, fullname, path, target, patch):
+    def _patched_spec(self, fullname, path, target, patches):
         spec = None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, 'find_spec'):
@@ -76,8 +79,13 @@ class _Finder(object):
         execute = loader.exec_module
 
         def exec_module(module):
-            execute(module)
-            link.guarded('patch ' + fullname, patch, module)
+            try:
+                execute(module)
+            except BaseException as exc:
+                frames.drop_own(exc)
+                raise
+            for patch in patches:
+                link.guarded('patch ' + fullname, patch, module)
 
         loader.exec_module = exec_module
         return spec

@@ -10,6 +10,8 @@ the id is set aside, on the receiving thread, for the hook that called get()/rec
 
 import threading
 
+from .frames import drop_own
+
 _received = threading.local()
 
 # The attribute of a Connection that holds its channel id (see hooks_ipc).
@@ -66,8 +68,12 @@ class CallTask(object):
     def __reduce__(self):
         return CallTask, (self.task, self.func)
 
-    def __call__(self, *args, **kwargs):
-        return _call(self.task, 0, self.func, args, kwargs)
+    def __call__(self, /, *args, **kwargs):
+        try:
+            return _call(self.task, 0, self.func, args, kwargs)
+        except BaseException as exc:
+            drop_own(exc)
+            raise
 
 
 class ItemTask(object):
@@ -87,10 +93,18 @@ class ItemTask(object):
     def __call__(self, pair):
         index, item = pair
         args = tuple(item) if self.star else (item,)
-        return _call(self.task, index, self.func, args, {})
+        try:
+            return _call(self.task, index, self.func, args, {})
+        except BaseException as exc:
+            drop_own(exc)
+            raise
 
 
 def _call(task, index, func, args, kwargs):
-    if run_task is None:
-        return func(*args, **kwargs)
-    return run_task(task, index, func, args, kwargs)
+    try:
+        if run_task is None:
+            return func(*args, **kwargs)
+        return run_task(task, index, func, args, kwargs)
+    except BaseException as exc:
+        drop_own(exc)
+        raise
