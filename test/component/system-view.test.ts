@@ -208,7 +208,14 @@ describe('System view: the table', () => {
     expect(within(rowOf(400)!).getByText('new')).toBeInTheDocument();
     expect(rowOf(300)).toHaveClass('gone');
     expect(within(rowOf(300)!).getByText('exited')).toBeInTheDocument();
-    await expect.poll(() => rowOf(300), { timeout: 4000 }).toBeNull();
+    // One tick later both marks are still there; the first tick past FLASH_MS ends them.
+    bridge.emit('system.tick', tick(12));
+    await flush();
+    expect(rowOf(400)).toHaveClass('fresh');
+    expect(rowOf(300)).toHaveClass('gone');
+    bridge.emit('system.tick', tick(13));
+    await flush();
+    expect(rowOf(300)).toBeNull();
     expect(rowOf(400)).not.toHaveClass('fresh');
   });
 
@@ -269,11 +276,14 @@ describe('System view: leaving the tab and coming back', () => {
     expect(shownPids()).toEqual([1, 150, 200, 300, 301]);
 
     // Live while showing again: a tick that arrives now updates the rows (the exited one
-    // lingers for its fade first).
+    // lingers until the ticks have moved past FLASH_MS).
     bridge.emit('system.tick', tick(12, { removed: [row(300).id] }));
     await flush();
     expect(rowOf(300)).toHaveTextContent('exited');
-    await expect.poll(() => shownPids(), { timeout: 3000 }).toEqual([1, 150, 200, 301]);
+    bridge.emit('system.tick', tick(13));
+    bridge.emit('system.tick', tick(14));
+    await flush();
+    expect(shownPids()).toEqual([1, 150, 200, 301]);
     expect(system.rows).toHaveLength(4);
 
     // Sorting and searching still answer.

@@ -21,7 +21,11 @@ import { actionById, nameOf, type ActionId, type ProcessAction } from './process
 import type { CpuMode, Preferences } from './preferences.svelte';
 import type { SystemDelta, SystemStore } from './system.svelte';
 
-/** How long a new row glows and an exited row lingers. */
+/**
+ * How long a new row is marked new and an exited row lingers. Both end with the first tick past
+ * it, not on a timer of their own: a busy machine starts and ends processes all the time, and a
+ * re-render (or an animation) per process would keep the page drawing between ticks.
+ */
 export const FLASH_MS = 1500;
 
 export interface PendingSignal {
@@ -58,7 +62,6 @@ export class SystemViewState {
 
   private readonly freshUntil = new Map<ProcessId, number>();
   private readonly tombUntil = new Map<ProcessId, { row: ProcessRow; until: number }>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
   // Plain, not reactive: a request handed from one view to the next mount, read once.
   private revealPending = false;
 
@@ -250,29 +253,24 @@ export class SystemViewState {
   // ---- Rows coming and going --------------------------------------------------------------
 
   private onDelta(delta: SystemDelta): void {
-    const now = Date.now();
-    for (const id of delta.appeared) this.freshUntil.set(id, now + FLASH_MS);
+    const now = delta.at;
+    let changed = false;
+    for (const [id, until] of this.freshUntil)
+      if (until <= now) changed = this.freshUntil.delete(id);
+    for (const [id, tomb] of this.tombUntil)
+      if (tomb.until <= now) changed = this.tombUntil.delete(id);
+    for (const id of delta.appeared) {
+      this.freshUntil.set(id, now + FLASH_MS);
+      changed = true;
+    }
     for (const row of delta.vanished) {
       this.freshUntil.delete(row.id);
       this.tombUntil.set(row.id, { row, until: now + FLASH_MS });
       if (row.id === this.selectedId) this.exitedSelection = row;
+      changed = true;
     }
-    this.publish();
-  }
-
-  private publish(): void {
-    const now = Date.now();
-    for (const [id, until] of this.freshUntil) if (until <= now) this.freshUntil.delete(id);
-    for (const [id, tomb] of this.tombUntil) if (tomb.until <= now) this.tombUntil.delete(id);
-    if (this.fresh.size > 0 || this.freshUntil.size > 0)
-      this.fresh = new Set(this.freshUntil.keys());
-    if (this.tombstones.length > 0 || this.tombUntil.size > 0)
-      this.tombstones = Array.from(this.tombUntil.values(), (tomb) => tomb.row);
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    let next = Infinity;
-    for (const until of this.freshUntil.values()) next = Math.min(next, until);
-    for (const tomb of this.tombUntil.values()) next = Math.min(next, tomb.until);
-    if (next !== Infinity) this.timer = setTimeout(() => this.publish(), Math.max(16, next - now));
+    if (!changed) return;
+    this.fresh = new Set(this.freshUntil.keys());
+    this.tombstones = Array.from(this.tombUntil.values(), (tomb) => tomb.row);
   }
 }

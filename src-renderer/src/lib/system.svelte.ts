@@ -18,6 +18,7 @@ export const HISTORY_LENGTH = 120;
 
 /** What one applied tick changed in the set of processes (not in their figures). */
 export interface SystemDelta {
+  /** The tick's sample time (epoch ms, the backend's clock). */
   at: number;
   /** Rows that were not in the table before this tick. */
   appeared: ProcessId[];
@@ -55,7 +56,7 @@ export class SystemStore {
     });
   }
 
-  /** Called after every applied tick with the rows it added and removed. */
+  /** Called after every applied tick with the rows it added and removed (often none). */
   onDelta(listener: (delta: SystemDelta) => void): () => void {
     this.deltaListeners.add(listener);
     return () => this.deltaListeners.delete(listener);
@@ -142,10 +143,8 @@ export class SystemStore {
     if (!tick.paused) this.recordHistory(tick);
     this.rows = [...this.byId.values()];
     this.revision++;
-    if (appeared.length > 0 || vanished.length > 0) {
-      const delta: SystemDelta = { at: tick.at, appeared, vanished };
-      for (const listener of this.deltaListeners) listener(delta);
-    }
+    const delta: SystemDelta = { at: tick.at, appeared, vanished };
+    for (const listener of this.deltaListeners) listener(delta);
   }
 
   async setInterval(intervalMs: number): Promise<void> {
