@@ -3,21 +3,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
-let sleepers: ChildProcess | undefined;
-let baseline = 0;
+/** Each topping-up is a group of its own; all are removed together. */
+const sleepers: ChildProcess[] = [];
+let baseline: number | undefined;
 
 /**
  * The last resort on exit or a signal: kills the whole group at once. Where pid 1 does not reap
  * orphans (some containers) the sleepers linger as zombies; stopSleepers() avoids that.
  */
 export function removeSleepers(): void {
-  if (sleepers?.pid === undefined) return;
-  try {
-    process.kill(-sleepers.pid, 'SIGKILL');
-  } catch {
-    // Already gone.
+  for (const group of sleepers.splice(0)) {
+    if (group.pid === undefined) continue;
+    try {
+      process.kill(-group.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
-  sleepers = undefined;
 }
 
 process.on('exit', removeSleepers);
@@ -34,17 +36,18 @@ export const countProcesses = (): number =>
 export const pause = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Tops the machine up to `target` processes with idle `sleep`s (Linux). */
+/** Tops the machine up to `target` processes with idle `sleep`s (Linux); may be called again. */
 export async function startSleepers(target: number): Promise<void> {
-  baseline = countProcesses();
-  const missing = target - baseline;
+  baseline ??= countProcesses();
+  const missing = target - countProcesses();
   if (missing <= 0) return;
   // One shell forks them all: far quicker than a thousand spawns from Node, and `detached` gives
   // it its own process group, so a single kill(-pgid) cleans up even if we die uncleanly.
-  sleepers = spawn(
-    'sh',
-    ['-c', `i=0; while [ $i -lt ${missing} ]; do sleep 600 & i=$((i+1)); done; wait`],
-    { detached: true, stdio: 'ignore' },
+  sleepers.push(
+    spawn('sh', ['-c', `i=0; while [ $i -lt ${missing} ]; do sleep 600 & i=$((i+1)); done; wait`], {
+      detached: true,
+      stdio: 'ignore',
+    }),
   );
   for (let waited = 0; countProcesses() < target && waited < 60_000; waited += 100)
     await pause(100);
@@ -57,7 +60,9 @@ export async function startSleepers(target: number): Promise<void> {
  */
 export async function stopSleepers(): Promise<void> {
   removeSleepers();
-  for (let waited = 0; countProcesses() > baseline + 50 && waited < 20_000; waited += 200)
+  const before = baseline ?? 0;
+  baseline = undefined;
+  for (let waited = 0; countProcesses() > before + 50 && waited < 20_000; waited += 200)
     await pause(200);
 }
 

@@ -8,7 +8,7 @@ class ScriptedSocket {
   readyState = 0;
   onopen: (() => void) | null = null;
   onmessage: ((event: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
   constructor(readonly url: string) {
     ScriptedSocket.last = this;
   }
@@ -20,9 +20,10 @@ class ScriptedSocket {
   receive(message: unknown): void {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
-  close(): void {
+  // 1006: the socket dropped without a close frame, as when the backend dies.
+  close(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code });
   }
 }
 

@@ -6,6 +6,8 @@ import LabView from '../../src-renderer/src/components/lab/LabView.svelte';
 import { ApiCallError } from '../../src-renderer/src/lib/bridge.svelte';
 import { LabStore } from '../../src-renderer/src/lib/lab.svelte';
 import type { OutputLine } from '../../src-renderer/src/lib/lab-model';
+// For its window.__procscopeTimeline declaration.
+import type {} from '../../src-renderer/src/lib/timeline/hook';
 import { CHILD_1, CHILD_2, ROOT, finished, joining, labBridge, summary } from './lab-fixtures';
 
 async function showRun(
@@ -168,6 +170,38 @@ describe('the selected run', () => {
     expect(empty).toHaveTextContent('Run a program and watch its processes live');
     await fireEvent.click(within(empty).getByRole('button', { name: 'Type a script path' }));
     expect(screen.getByLabelText('Script')).toHaveFocus();
+  });
+});
+
+describe('comparing any runs', () => {
+  it('stacks the runs ticked with Compare on one Timeline, and takes them out again', async () => {
+    const first = summary({ id: 'run-1', title: 'first', state: 'exited', startedAt: 1 });
+    const second = summary({ id: 'run-0', title: 'second', state: 'exited', startedAt: 0 });
+    const bridge = labBridge({ runs: [first, second], log: finished() });
+    const lab = new LabStore(bridge.asBridge());
+    render(LabView, { lab });
+    await screen.findByTestId('process-tree');
+    const compare = () => screen.getByRole('button', { name: 'Compare' });
+    await fireEvent.click(compare());
+    expect(compare()).toHaveAttribute('aria-pressed', 'true');
+    // One run is not a comparison: the Timeline still shows the selected run alone.
+    expect(screen.queryByTestId('lab-comparing')).toBeNull();
+    lab.select('run-0');
+    await expect.poll(() => compare().getAttribute('aria-pressed')).toBe('false');
+    await fireEvent.click(compare());
+    const bar = await screen.findByTestId('lab-comparing');
+    expect(bar).toHaveTextContent('Comparing 2 runs');
+    // Both logs, the ticked run's held though another is on screen, in the order of the list.
+    await expect
+      .poll(() => window.__procscopeTimeline?.runs.map(({ title }) => title))
+      .toEqual(['first', 'second']);
+    expect(lab.compared.map(({ events }) => events.length)).toEqual([
+      finished().events.length,
+      finished().events.length,
+    ]);
+    await fireEvent.click(within(bar).getByRole('button', { name: 'first ✕' }));
+    expect(screen.queryByTestId('lab-comparing')).toBeNull();
+    expect(lab.held.get('run-1')).toBeUndefined();
   });
 });
 

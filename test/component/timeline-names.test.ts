@@ -47,4 +47,14 @@ describe('process names', () => {
       expect(end?.value).toBe(exitLabel(process.exit));
     }
   });
+
+  it('end the root process with the run’s own exit status when the OS could not tell it', () => {
+    const events = loadLog('two-sleepers-join').map((event) =>
+      event.kind === 'proc.exited' && event.pid === 4100 ? { ...event, exitCode: null } : event,
+    );
+    const layout = buildLayout(events);
+    const main = laneByName(layout, 'MainProcess');
+    const end = layout.content.get(main.id)?.markers.find((m) => m.kind === 'exit');
+    expect(end?.value).toBe('exit 0');
+  });
 });

@@ -7,11 +7,11 @@
 //
 // One server and one page for the whole walk: the lessons run one after another, never two at
 // once, and the page is what a teacher would have open all lesson long.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 // For its window.__procscopeTimeline declaration.
 import type {} from '../../src-renderer/src/lib/timeline/hook';
-import { cspViolations, launchBrowser, openPage, startServer, type RunningServer } from './harness';
+import { cspViolations, openPage, useServerAndBrowser } from './harness';
 import { clippedElements } from './student-view';
 
 /**
@@ -20,21 +20,16 @@ import { clippedElements } from './student-view';
  */
 const OBSERVED_LATE_US = 250_000;
 const WALK_TIMEOUT = 180_000;
+/** A machine busy with other work answers slowly; what a student waits for comes within this. */
+const PATIENCE = { timeout: 15_000 };
 
-let server: RunningServer;
-let browser: Browser;
 let page: Page;
 
+const e2e = useServerAndBrowser();
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await openPage(browser, server.url, { width: 1280, height: 720 });
+  page = await openPage(e2e.browser, e2e.server.url, { width: 1280, height: 720 });
   await page.keyboard.press('Control+Shift+P');
   await openLessons();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 async function openLessons(): Promise<void> {
@@ -101,7 +96,7 @@ async function expectNothingClipped(where: string): Promise<void> {
 
 async function expectRuns(count: number): Promise<void> {
   await expect
-    .poll(() => page.evaluate(() => window.__procscopeTimeline?.runs.length ?? 0))
+    .poll(() => page.evaluate(() => window.__procscopeTimeline?.runs.length ?? 0), PATIENCE)
     .toBe(count);
 }
 
@@ -154,7 +149,7 @@ async function walk(
 }
 
 async function headlineUs(variation: string): Promise<number> {
-  await expect.poll(() => row(variation).getAttribute('data-us')).toMatch(/^\d+$/);
+  await expect.poll(() => row(variation).getAttribute('data-us'), PATIENCE).toMatch(/^\d+$/);
   return Number(await row(variation).getAttribute('data-us'));
 }
 
@@ -248,12 +243,12 @@ describe(
       expect(fast).toBeLessThan(50_000);
       expect(joined).toBeGreaterThanOrEqual(1_000_000);
       await expect
-        .poll(() => row('no-join').getByTestId('headline').innerText())
+        .poll(() => row('no-join').getByTestId('headline').innerText(), PATIENCE)
         .toMatch(/^\d+ ms$/);
       await expect
-        .poll(() => row('join').getByTestId('headline').innerText())
+        .poll(() => row('join').getByTestId('headline').innerText(), PATIENCE)
         .toMatch(/^1\.\d\d s$/);
-      await expect.poll(() => row('join').innerText()).toMatch(/end to end \d\.\d\d s/);
+      await expect.poll(() => row('join').innerText(), PATIENCE).toMatch(/end to end \d\.\d\d s/);
 
       // A reload forgets nothing: the page finds both runs again in the backend's list.
       await page.reload();
@@ -306,7 +301,7 @@ describe(
     it('9: the speedups of two threads and two processes over one job after another', async () => {
       await walk(9, async (variation) => {
         await expect
-          .poll(() => row(variation).getByTestId('headline').innerText())
+          .poll(() => row(variation).getByTestId('headline').innerText(), PATIENCE)
           .toMatch(/^\d+\.\d×$/);
         expect(Number(await row(variation).getAttribute('data-speedup'))).toBeGreaterThan(0);
       });
@@ -325,7 +320,7 @@ describe(
       await walk(10, async (variation) => {
         expect((await values(variation))[0]).toMatch(/^8 items shared by 2 workers \[\d+, \d+\]$/);
         await expect
-          .poll(() => row(variation).getByTestId('headline').innerText())
+          .poll(() => row(variation).getByTestId('headline').innerText(), PATIENCE)
           .toMatch(/^\d\.\d\d s$|^\d+ ms$/);
       });
     });
@@ -338,7 +333,7 @@ describe('step mode in the Lessons', () => {
     await page.getByRole('checkbox', { name: /Step mode/ }).check();
     const before = await runState().getAttribute('data-run');
     await page.locator('body').press('r');
-    await expect.poll(() => runState().getAttribute('data-run')).not.toBe(before);
+    await expect.poll(() => runState().getAttribute('data-run'), PATIENCE).not.toBe(before);
     const code = page.getByTestId('code-line');
     const highlighted = page.locator('[data-testid="code-line"][aria-current="step"]');
     const banner = page.getByTestId('lesson-paused');
@@ -370,7 +365,7 @@ describe('step mode in the Lessons', () => {
             .getAttribute('data-line', { timeout: 200 })
             .catch(() => null);
           return now !== String(line);
-        })
+        }, PATIENCE)
         .toBe(true);
     }
     await expect
@@ -391,9 +386,9 @@ describe('step mode in the Lessons', () => {
     await paused.waitFor();
     const first = await runState().getAttribute('data-run');
     await page.locator('body').press('r');
-    await expect.poll(() => runState().getAttribute('data-run')).not.toBe(first);
+    await expect.poll(() => runState().getAttribute('data-run'), PATIENCE).not.toBe(first);
     await expect
-      .poll(() => page.getByTestId('lessons-notice').innerText())
+      .poll(() => page.getByTestId('lessons-notice').innerText(), PATIENCE)
       .toMatch(/was in step mode/);
     // The new run goes on to its end once step mode is off.
     await page.getByRole('checkbox', { name: /Step mode/ }).uncheck();
@@ -403,7 +398,7 @@ describe('step mode in the Lessons', () => {
     // The Lab lists the paused run as stopped, not as running still.
     await page.getByRole('tab', { name: 'Lab' }).click();
     await expect
-      .poll(() => page.locator(`[role="option"][data-run="${first}"]`).innerText())
+      .poll(() => page.locator(`[role="option"][data-run="${first}"]`).innerText(), PATIENCE)
       .toMatch(/stopped/);
     await page.getByRole('tab', { name: 'Lessons' }).click();
   });
@@ -425,15 +420,15 @@ describe('the keyboard map', () => {
 
     const start = Number(await scale());
     await page.keyboard.press('Control+=');
-    await expect.poll(async () => Number(await scale())).toBeGreaterThan(start);
+    await expect.poll(async () => Number(await scale()), PATIENCE).toBeGreaterThan(start);
     await page.keyboard.press('Control+-');
     await page.keyboard.press('Control+-');
-    await expect.poll(async () => Number(await scale())).toBeLessThan(start);
+    await expect.poll(async () => Number(await scale()), PATIENCE).toBeLessThan(start);
     await page.keyboard.press('Control+0');
-    await expect.poll(async () => Number(await scale())).toBe(start);
+    await expect.poll(async () => Number(await scale()), PATIENCE).toBe(start);
     await page.keyboard.press('Control+Shift+P');
-    await expect.poll(classroom).toBe(false);
+    await expect.poll(classroom, PATIENCE).toBe(false);
     await page.keyboard.press('Control+Shift+P');
-    await expect.poll(classroom).toBe(true);
+    await expect.poll(classroom, PATIENCE).toBe(true);
   });
 });

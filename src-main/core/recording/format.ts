@@ -84,6 +84,7 @@ const SummarySchema = z.object({
   stepMode: z.boolean(),
   python: z.object({ path: z.string(), version: z.string() }).nullable(),
   droppedOutputBytes: z.number().int().min(0),
+  inputOpen: z.boolean().optional(),
   droppedEvents: z.number().int().min(0),
   lastSeq: z.number().int().min(0),
   lesson: LessonTagSchema.optional(),

@@ -19,6 +19,7 @@ import {
   type RawProcess,
   type RawThread,
 } from './sampler';
+import { FdBudget, KeptFile, SAME } from './proc-files';
 
 /** The fields of /proc/<pid>/stat (or /proc/<pid>/task/<tid>/stat) that we use. */
 export interface ProcStat {
@@ -320,6 +321,44 @@ const COMMAND_RECHECK_MS = 2000;
  */
 const COMMAND_SWEEP_SCANS = 30;
 
+/**
+ * Resident memory changes when a process runs (its stat then changes too: CPU time, page faults,
+ * size), or when the kernel reclaims pages of an idle one, which stat may not show: its RSS is
+ * the per-CPU counters' approximation. So statm is read whenever stat changed, and every
+ * process's statm every this many scans besides, spread by pid: an idle process's memory is at
+ * most that many refreshes late, and half the reads of a scan are saved.
+ */
+const MEMORY_SWEEP_SCANS = 10;
+
+/**
+ * What a scan keeps of each process it has seen, so the next scan can tell what changed. A class
+ * with every field set from the start: one object shape for all of them keeps the scan's hot
+ * loop monomorphic.
+ */
+class Tracked {
+  /** Only while disk I/O is asked for. */
+  io: KeptFile | undefined = undefined;
+  memory: ProcStatm | undefined = undefined;
+  ioCounters: { readBytes: number; writeBytes: number } | undefined = undefined;
+  details: CachedDetails | undefined = undefined;
+  /** The row handed out last time; handed out again, as is, while nothing changes. */
+  raw: RawProcess | undefined = undefined;
+
+  constructor(
+    readonly stat: KeptFile,
+    readonly statm: KeptFile,
+    public parsed: ProcStat,
+    /** The scan that last saw it: the sweep closes the files of processes a scan missed. */
+    public scan: number,
+  ) {}
+
+  close(): void {
+    this.stat.close();
+    this.statm.close();
+    this.io?.close();
+  }
+}
+
 export interface LinuxSamplerOptions {
   /** Root of the proc filesystem; tests point this at a fabricated tree. */
   procRoot?: string;
@@ -335,7 +374,8 @@ export class LinuxSampler implements PlatformSampler {
   private readonly bootTimeMs: number;
   private readonly users: UserNames;
   private readonly clock: () => number;
-  private details = new Map<number, CachedDetails>();
+  private readonly fds: FdBudget;
+  private readonly tracked = new Map<number, Tracked>();
   private diskIo = false;
   private scans = 0;
 
@@ -354,59 +394,24 @@ export class LinuxSampler implements PlatformSampler {
     // USER_HZ is 100 on every mainstream architecture; the auxv value is authoritative.
     this.ticksPerSecond = aux.clockTicks ?? 100;
     this.bootTimeMs = bootTimeMs(this.proc);
+    this.fds = FdBudget.forProcRoot(this.proc);
   }
 
   async readProcesses(): Promise<RawProcess[]> {
     const now = Date.now();
-    const sweep = this.scans++ % COMMAND_SWEEP_SCANS;
+    const scan = ++this.scans;
+    const sweep = scan % COMMAND_SWEEP_SCANS;
     const pids = fs.readdirSync(this.proc).filter(isPidName);
     const rows: RawProcess[] = [];
-    const seen = new Map<number, CachedDetails>();
     for (let index = 0; index < pids.length; index++) {
       if (index > 0 && index % BATCH === 0) await yieldToEventLoop();
       const pid = Number(pids[index]);
-      const dir = `${this.proc}/${pid}`;
-      const stat = this.readStat(dir);
-      // Unreadable stat (exited since readdir, or hidepid) means no start time, hence no identity.
-      if (!stat) continue;
-      // Taken right after the read that gave the CPU time, so the two belong to one instant.
-      const sampledAt = this.clock();
-      const processStat = this.toProcessStat(pid, stat, sampledAt);
-      const memory = parseStatm(readSmall(`${dir}/statm`) ?? '', this.pageSize);
-      if (memory) {
-        processStat.rssBytes = memory.residentBytes;
-        processStat.virtualBytes = memory.virtualBytes;
-        processStat.sharedBytes = memory.sharedBytes;
-      }
-      if (this.diskIo) {
-        // Readable for our own processes (or as root); others' stay without figures.
-        const io = parseProcIo(readSmall(`${dir}/io`) ?? '');
-        if (io) {
-          processStat.diskReadBytes = io.readBytes;
-          processStat.diskWriteBytes = io.writeBytes;
-        }
-      }
-      let cached = this.details.get(pid);
-      if (!cached || cached.startTime !== processStat.startTime || cached.comm !== stat.comm) {
-        cached = {
-          startTime: processStat.startTime,
-          comm: stat.comm,
-          details: this.readDetails(pid, stat, now),
-          commandTicks: stat.cpuTicks,
-          commandReadAt: sampledAt,
-        };
-      } else if (
-        pid % COMMAND_SWEEP_SCANS === sweep ||
-        (stat.cpuTicks !== cached.commandTicks &&
-          sampledAt - cached.commandReadAt >= COMMAND_RECHECK_MS)
-      ) {
-        cached = this.recheckCommand(dir, stat, cached, sampledAt);
-      }
-      seen.set(pid, cached);
-      rows.push({ ...processStat, ...cached.details });
+      const row = this.readTracked(pid, scan, sweep, now);
+      if (row) rows.push(row);
     }
-    // Swapping in only what this scan saw is the prune: exited processes drop out of the cache.
-    this.details = seen;
+    // Whatever this scan did not see has exited: let its files go.
+    for (const [pid, entry] of this.tracked) if (entry.scan !== scan) this.forget(pid, entry);
+    if (this.fds.overdrawn) this.releaseFiles();
     return rows;
   }
 
@@ -461,7 +466,140 @@ export class LinuxSampler implements PlatformSampler {
   }
 
   dispose(): void {
-    this.details.clear();
+    for (const [pid, entry] of this.tracked) this.forget(pid, entry);
+  }
+
+  /**
+   * One process of a scan. Returns the very object of the last scan when nothing about the
+   * process changed but the time of the read: the process table takes that as "idle, as
+   * before" and skips it.
+   */
+  private readTracked(
+    pid: number,
+    scan: number,
+    sweep: number,
+    now: number,
+  ): RawProcess | undefined {
+    let entry = this.tracked.get(pid);
+    let statText = entry?.stat.read(SCRATCH);
+    if (entry && statText === undefined) {
+      // Its process has gone; a new holder of the pid (if any) is read afresh below.
+      this.forget(pid, entry);
+      entry = undefined;
+    }
+    if (!entry) {
+      const dir = `${this.proc}/${pid}`;
+      const stat = new KeptFile(`${dir}/stat`, this.fds);
+      statText = stat.read(SCRATCH);
+      const parsed = typeof statText === 'string' ? parseProcStat(statText) : undefined;
+      // Unreadable stat (exited since readdir, or hidepid) means no start time, hence no identity.
+      if (!parsed) {
+        stat.close();
+        return undefined;
+      }
+      entry = new Tracked(stat, new KeptFile(`${dir}/statm`, this.fds), parsed, scan);
+      this.tracked.set(pid, entry);
+      statText = SAME;
+    }
+    entry.scan = scan;
+    // Taken right after the read that gave the CPU time, so the two belong to one instant.
+    const sampledAt = this.clock();
+    let changed = entry.raw === undefined;
+    if (statText !== SAME) {
+      const parsed = typeof statText === 'string' ? parseProcStat(statText) : undefined;
+      if (!parsed) return undefined;
+      entry.parsed = parsed;
+      changed = true;
+    }
+    if (
+      changed ||
+      entry.memory === undefined ||
+      pid % MEMORY_SWEEP_SCANS === scan % MEMORY_SWEEP_SCANS
+    ) {
+      const statm = entry.statm.read(SCRATCH);
+      if (typeof statm === 'string') {
+        entry.memory = parseStatm(statm, this.pageSize);
+        changed = true;
+      }
+    }
+    if (this.diskIo) {
+      entry.io ??= new KeptFile(`${this.proc}/${pid}/io`, this.fds);
+      const io = entry.io.read(SCRATCH);
+      // Readable for our own processes (or as root); others' stay without figures.
+      if (io !== SAME) {
+        entry.ioCounters = io === undefined ? undefined : parseProcIo(io);
+        changed = true;
+      }
+    } else if (entry.io) {
+      entry.io.close();
+      entry.io = undefined;
+      entry.ioCounters = undefined;
+      changed = true;
+    }
+
+    const stat = entry.parsed;
+    const startTime = this.startTimeOf(stat);
+    let cached = entry.details;
+    const before = cached?.details;
+    if (!cached || cached.startTime !== startTime || cached.comm !== stat.comm) {
+      cached = {
+        startTime,
+        comm: stat.comm,
+        details: this.readDetails(pid, stat, now),
+        commandTicks: stat.cpuTicks,
+        commandReadAt: sampledAt,
+      };
+    } else if (
+      pid % COMMAND_SWEEP_SCANS === sweep ||
+      (stat.cpuTicks !== cached.commandTicks &&
+        sampledAt - cached.commandReadAt >= COMMAND_RECHECK_MS)
+    ) {
+      cached = this.recheckCommand(`${this.proc}/${pid}`, stat, cached, sampledAt);
+    }
+    entry.details = cached;
+
+    if (!changed && entry.raw && cached.details === before) {
+      entry.raw.sampledAt = sampledAt;
+      return entry.raw;
+    }
+    // One literal with every field, in one order: every row shares one object shape.
+    const memory = entry.memory;
+    const io = entry.ioCounters;
+    const details = cached.details;
+    const raw: RawProcess = {
+      pid,
+      ppid: stat.ppid,
+      startTime,
+      cpuMs: this.ticksToMs(stat.cpuTicks),
+      rssBytes: memory ? memory.residentBytes : stat.rssPages * this.pageSize,
+      threads: stat.threads,
+      nice: stat.nice,
+      priority: stat.priority,
+      state: stat.state,
+      sampledAt,
+      virtualBytes: memory?.virtualBytes,
+      sharedBytes: memory?.sharedBytes,
+      diskReadBytes: io?.readBytes,
+      diskWriteBytes: io?.writeBytes,
+      name: details.name,
+      user: details.user,
+      command: details.command,
+      exe: details.exe,
+      complete: details.complete,
+    };
+    entry.raw = raw;
+    return raw;
+  }
+
+  private forget(pid: number, entry: Tracked): void {
+    entry.close();
+    this.tracked.delete(pid);
+  }
+
+  /** The OS ran short of descriptors: give back every kept one (the budget is smaller now). */
+  private releaseFiles(): void {
+    for (const entry of this.tracked.values()) entry.close();
+    this.fds.overdrawn = false;
   }
 
   private readStat(dir: string): ProcStat | undefined {

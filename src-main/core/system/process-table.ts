@@ -54,6 +54,11 @@ function sameFigures(a: ProcessRow, b: ProcessRow): boolean {
 
 export class ProcessTable {
   private readonly entries = new Map<ProcessId, Entry>();
+  /**
+   * Entries by the sampler's row object. A sampler hands out the same object again for a
+   * process of which nothing changed but the time of the read; an idle row then costs a lookup.
+   */
+  private readonly byRaw = new WeakMap<RawProcess, Entry>();
   /** Recently vanished rows, oldest first; Map insertion order makes it a FIFO. */
   private readonly tombstones = new Map<ProcessId, ProcessRow>();
   private generation = 0;
@@ -70,6 +75,20 @@ export class ProcessTable {
     const generation = ++this.generation;
     const changes: TableChanges = { upserts: [], removed: [], appeared: [], vanished: [] };
     for (const raw of processes) {
+      const known = this.byRaw.get(raw);
+      if (
+        known &&
+        known.generation !== generation &&
+        known.row.cpu === 0 &&
+        !known.row.diskReadRate &&
+        !known.row.diskWriteRate &&
+        this.entries.get(known.row.id) === known
+      ) {
+        // Idle before and idle now: nothing to tell anyone, only the baseline's time moves on.
+        known.sampledAt = raw.sampledAt ?? at;
+        known.generation = generation;
+        continue;
+      }
       const id = processId(raw);
       const entry = this.entries.get(id);
       // A pid listed twice in one scan (a race inside the platform read) counts once.
@@ -77,25 +96,29 @@ export class ProcessTable {
       const sampledAt = raw.sampledAt ?? at;
       const elapsed = entry ? sampledAt - entry.sampledAt : 0;
       const cpu = entry ? percentOfCore(raw.cpuMs - entry.cpuMs, elapsed) : 0;
-      const row = toRow(id, raw, cpu);
-      const readRate = ratePerSecond(raw.diskReadBytes, entry?.diskReadBytes, elapsed);
-      const writeRate = ratePerSecond(raw.diskWriteBytes, entry?.diskWriteBytes, elapsed);
-      if (readRate !== undefined) row.diskReadRate = readRate;
-      if (writeRate !== undefined) row.diskWriteRate = writeRate;
+      const row = toRow(
+        id,
+        raw,
+        cpu,
+        ratePerSecond(raw.diskReadBytes, entry?.diskReadBytes, elapsed),
+        ratePerSecond(raw.diskWriteBytes, entry?.diskWriteBytes, elapsed),
+      );
       if (!entry) {
         changes.appeared.push(row);
         changes.upserts.push(row);
       } else if (!sameFigures(entry.row, row)) {
         changes.upserts.push(row);
       }
-      this.entries.set(id, {
+      const next: Entry = {
         row,
         cpuMs: raw.cpuMs,
         diskReadBytes: raw.diskReadBytes,
         diskWriteBytes: raw.diskWriteBytes,
         sampledAt,
         generation,
-      });
+      };
+      this.entries.set(id, next);
+      this.byRaw.set(raw, next);
     }
     for (const [id, entry] of this.entries) {
       if (entry.generation === generation) continue;
@@ -175,8 +198,16 @@ function ratePerSecond(
   return Math.round((Math.max(0, now - before) * 1000) / elapsedMs);
 }
 
-function toRow(id: ProcessId, raw: RawProcess, cpu: number): ProcessRow {
-  const row: ProcessRow = {
+function toRow(
+  id: ProcessId,
+  raw: RawProcess,
+  cpu: number,
+  diskReadRate: number | undefined,
+  diskWriteRate: number | undefined,
+): ProcessRow {
+  // Every field in one literal, in one order, so all rows share one object shape; fields a
+  // platform does not report stay undefined, which JSON leaves out of the tick.
+  return {
     id,
     pid: raw.pid,
     startTime: raw.startTime,
@@ -188,6 +219,10 @@ function toRow(id: ProcessId, raw: RawProcess, cpu: number): ProcessRow {
     // Whole milliseconds: finer jitter (Windows' 100 ns units) is not worth an upsert.
     cpuTimeMs: Math.round(raw.cpuMs),
     rssBytes: raw.rssBytes,
+    virtualBytes: raw.virtualBytes,
+    sharedBytes: raw.sharedBytes,
+    diskReadRate,
+    diskWriteRate,
     threads: raw.threads,
     nice: raw.nice,
     priority: raw.priority,
@@ -195,8 +230,4 @@ function toRow(id: ProcessId, raw: RawProcess, cpu: number): ProcessRow {
     exe: raw.exe,
     complete: raw.complete,
   };
-  // Left out when unknown rather than sent as null: most rows on most platforms have none.
-  if (raw.virtualBytes !== undefined) row.virtualBytes = raw.virtualBytes;
-  if (raw.sharedBytes !== undefined) row.sharedBytes = raw.sharedBytes;
-  return row;
 }

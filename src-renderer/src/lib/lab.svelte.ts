@@ -6,7 +6,9 @@ import type { Params, PythonStatus, RecordingEntry } from '$common/contract';
 import type { LabEvent, RunSignal, RunSummary, StartRunRequest, StepAction } from '$common/lab';
 import { ApiCallError, type Bridge } from './bridge.svelte';
 import { emptyDraft, type LabDraft } from './lab-form';
+import { HeldLogs } from './held-logs.svelte';
 import { EMPTY_VIEW, RunProjection, type OutputLine, type RunView } from './lab-model';
+import type { TimelineRun } from './timeline/runs';
 import { fetchRunLog } from './run-log';
 
 /** Output lines kept in the renderer; older ones stay in the backend's log. */
@@ -72,11 +74,25 @@ export class LabStore {
    * extends its layout when the old array is a prefix of the new one).
    */
   events = $state.raw<readonly LabEvent[]>([]);
+  /** Logs of other runs the views hold on to: to compare them, and the Lessons' results. */
+  readonly held: HeldLogs;
+  /** Runs ticked in the Runs list to compare on one Timeline, in the order they were ticked. */
+  compareIds = $state.raw<string[]>([]);
+  /** The ticked runs still listed, stacked on the Timeline in the order of the list. */
+  readonly compared = $derived.by((): TimelineRun[] =>
+    this.runs
+      .filter((run) => this.compareIds.includes(run.id))
+      .flatMap((run) => {
+        const events = this.logOf(run.id);
+        return events ? [{ key: run.id, title: run.title, events, live: isLive(run) }] : [];
+      }),
+  );
   private projection = new RunProjection(OUTPUT_LINES);
   private lastSeq = 0;
   private queued: LabEvent[] = [];
 
   constructor(private readonly bridge: Bridge) {
+    this.held = new HeldLogs(bridge);
     this.canPick = bridge.transport === 'electron';
     bridge.on('lab.run', (summary) => this.upsert(summary));
     bridge.on('lab.events', ({ runId, events }) => this.receive(runId, events));
@@ -117,6 +133,22 @@ export class LabStore {
     this.python = status;
     this.pythonError = null;
     return status;
+  }
+
+  /** A run's log: the one on screen, or one held (see held); undefined when neither. */
+  logOf(runId: string): readonly LabEvent[] | undefined {
+    return runId === this.selectedId ? this.events : this.held.get(runId);
+  }
+
+  /** Ticks a run for the comparison, or unticks it. */
+  toggleCompare(runId: string): void {
+    if (this.compareIds.includes(runId)) {
+      this.compareIds = this.compareIds.filter((id) => id !== runId);
+      this.held.release(runId, 'compare');
+    } else {
+      this.compareIds = [...this.compareIds, runId];
+      void this.held.hold(runId, 'compare');
+    }
   }
 
   select(runId: string): void {

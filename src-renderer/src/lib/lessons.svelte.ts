@@ -5,7 +5,7 @@
 // A lesson's run is an ordinary Lab run whose summary names its lesson and variation: the
 // LabStore holds the runs (and the selected one's events, projection and output), and this store
 // files them by lesson. So a reload loses nothing: the runs come back from the backend's list,
-// and each ended run's log is read once for what it measured and for the comparison.
+// and their logs, held by the Lab (HeldLogs), give what each measured and what is compared.
 import type { LabEvent, RunSummary } from '$common/lab';
 import {
   readValues,
@@ -18,7 +18,6 @@ import type { Bridge } from './bridge.svelte';
 import { isLive, type LabStore } from './lab.svelte';
 import { OutputBuffer, type OutputLine, type StepPause } from './lab-model';
 import { NarrationFeed, type NarrationLine } from './narration';
-import { fetchRunLog } from './run-log';
 import type { TimelineRun } from './timeline/runs';
 
 export { isLive } from './lab.svelte';
@@ -58,10 +57,8 @@ export interface VariationResult {
 
 const WALL_TIME = /Wall time:\s*([\d.]+)\s*(ms|s)\b/;
 const SPEEDUP = /speedup:\s*([\d.]+)\s*x\b/i;
-/** Output lines read from a finished run's log: a lesson prints a few dozen. */
+/** Output lines read from a held run's log: a lesson prints a few dozen. */
 const OUTPUT_LINES = 5000;
-/** Logs of ended lesson runs kept (they are small): more than the backend keeps of its runs. */
-const KEPT_LOGS = 40;
 
 /** What a run measured, from its log and its output as lines. */
 export function measureRun(
@@ -111,6 +108,16 @@ export function measureRun(
       : [],
     stepped,
   };
+}
+
+/** What a run measured, from its log alone. */
+export function measureLog(
+  events: readonly LabEvent[],
+  lesson: Pick<Lesson, 'readouts'> | null,
+): RunMeasure {
+  const output = new OutputBuffer(OUTPUT_LINES);
+  for (const event of events) if (event.kind === 'output') output.add(event);
+  return measureRun(events, output.snapshot(), lesson);
 }
 
 /** "48 ms", "1.01 s": to the millisecond, as a stopwatch reads — finer would be start-up noise. */
@@ -163,11 +170,8 @@ export class LessonsStore {
   private comparing = $state<Record<string, boolean>>({});
   /** Per lesson, the variations taken out of the comparison. */
   private leftOut = $state<Record<string, string[]>>({});
-  /** Logs of lesson runs that ended, read once each, and what they measured. */
-  private ended = $state.raw<Record<string, { events: readonly LabEvent[]; measure: RunMeasure }>>(
-    {},
-  );
-  private readonly reading = new Set<string>();
+  /** What each held log measured, worked out once per version of it. */
+  private readonly measures = new WeakMap<readonly LabEvent[], RunMeasure>();
   private readonly feed = new NarrationFeed();
 
   /** Every lesson run the backend still holds, oldest first (the Lab lists them newest first). */
@@ -257,7 +261,7 @@ export class LessonsStore {
     if (!this.compare || !lesson) return [];
     return this.results.flatMap((result): TimelineRun[] => {
       if (result.runId === null || !this.isCompared(result.variation.id)) return [];
-      const events = result.current ? this.lab.events : this.ended[result.runId]?.events;
+      const events = this.lab.logOf(result.runId);
       if (!events) return [];
       return [
         {
@@ -278,7 +282,7 @@ export class LessonsStore {
   ) {
     bridge.onConnected(() => void this.load());
     bridge.on('lab.run', (summary) => {
-      if (summary.lesson && !isLive(summary)) void this.readEnded(summary.id);
+      if (summary.lesson) void this.lab.held.hold(summary.id, 'lessons');
     });
   }
 
@@ -292,7 +296,7 @@ export class LessonsStore {
       this.lessons = lessons;
       this.loadError = null;
       const tagged = runs.filter((run) => run.lesson !== undefined);
-      for (const run of tagged) if (!isLive(run)) void this.readEnded(run.id);
+      for (const run of tagged) void this.lab.held.hold(run.id, 'lessons');
       if (!this.lesson) {
         // Back where the class was: the lesson of the newest run, else the first lesson.
         const newest = tagged.toSorted((a, b) => b.startedAt - a.startedAt)[0]?.lesson?.lessonId;
@@ -336,10 +340,7 @@ export class LessonsStore {
   toggleObservation(index: number): void {
     const lesson = this.lesson;
     if (!lesson) return;
-    const ticked = this.ticked[lesson.id] ?? [];
-    this.ticked[lesson.id] = ticked.includes(index)
-      ? ticked.filter((i) => i !== index)
-      : [...ticked, index];
+    this.ticked[lesson.id] = toggled(this.ticked[lesson.id] ?? [], index);
   }
 
   /** Compare the open lesson's variations on one Timeline, or go back to the run on screen. */
@@ -355,10 +356,7 @@ export class LessonsStore {
   toggleCompared(variationId: string): void {
     const lesson = this.lesson;
     if (!lesson) return;
-    const out = this.leftOut[lesson.id] ?? [];
-    this.leftOut[lesson.id] = out.includes(variationId)
-      ? out.filter((id) => id !== variationId)
-      : [...out, variationId];
+    this.leftOut[lesson.id] = toggled(this.leftOut[lesson.id] ?? [], variationId);
   }
 
   /** Step mode for the next run, and for the run on screen while it is live. */
@@ -383,8 +381,7 @@ export class LessonsStore {
         { lessonId: lesson.id, variation: variation.id, stepMode: this.stepMode },
         this.runs.filter((run) => isLive(run.summary)).map((run) => run.summary.id),
       );
-      // A run can end before we heard it start (a program that fails at once).
-      if (!isLive(summary)) void this.readEnded(summary.id);
+      void this.lab.held.hold(summary.id, 'lessons');
     } catch (error) {
       this.runError = messageOf(error);
     } finally {
@@ -402,35 +399,16 @@ export class LessonsStore {
   }
 
   private measureOf(runId: string): RunMeasure | null {
-    return this.ended[runId]?.measure ?? (runId === this.run?.id ? this.liveMeasure : null);
-  }
-
-  /** Reads a lesson run's log once it has ended: what it measured, and its events to compare. */
-  private async readEnded(runId: string): Promise<void> {
-    if (runId in this.ended || this.reading.has(runId)) return;
-    this.reading.add(runId);
-    try {
-      const events: LabEvent[] = [];
-      const output = new OutputBuffer(OUTPUT_LINES);
-      const summary = await fetchRunLog(this.bridge, runId, undefined, (page) => {
-        for (const event of page.events) {
-          events.push(event);
-          if (event.kind === 'output') output.add(event);
-        }
-        return true;
-      });
-      const lesson = this.lessons.find(({ id }) => id === summary?.lesson?.lessonId) ?? null;
-      // Bounded like the backend's own list of ended runs, which forgets the oldest.
-      const kept = Object.entries(this.ended).slice(1 - KEPT_LOGS);
-      this.ended = {
-        ...Object.fromEntries(kept),
-        [runId]: { events, measure: measureRun(events, output.snapshot(), lesson) },
-      };
-    } catch {
-      // The run's log is gone (the backend restarted or forgot it): it is simply not compared.
-    } finally {
-      this.reading.delete(runId);
+    if (runId === this.run?.id) return this.liveMeasure;
+    const events = this.lab.held.get(runId);
+    if (!events) return null;
+    let measure = this.measures.get(events);
+    if (!measure) {
+      const lessonId = this.runs.find((run) => run.summary.id === runId)?.lessonId;
+      measure = measureLog(events, this.lessons.find((lesson) => lesson.id === lessonId) ?? null);
+      this.measures.set(events, measure);
     }
+    return measure;
   }
 }
 
@@ -440,6 +418,11 @@ export function lifecycleByLine(lesson: Lesson, file: string): Map<number, Lifec
   for (const mark of lesson.lifecycleLines)
     if (mark.file === file) byLine.set(mark.line, [...(byLine.get(mark.line) ?? []), mark.call]);
   return byLine;
+}
+
+/** `list` without `item` if it holds it, else with it. */
+function toggled<T>(list: readonly T[], item: T): T[] {
+  return list.includes(item) ? list.filter((other) => other !== item) : [...list, item];
 }
 
 function messageOf(error: unknown): string {

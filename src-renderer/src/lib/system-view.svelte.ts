@@ -20,8 +20,13 @@ import {
 import { actionById, nameOf, type ActionId, type ProcessAction } from './process-labels';
 import type { CpuMode, Preferences } from './preferences.svelte';
 import type { SystemDelta, SystemStore } from './system.svelte';
+import { DEFAULT_COLUMNS, DISK_COLUMNS, type OptionalColumn } from './system-columns';
 
-/** How long a new row glows and an exited row lingers. */
+/**
+ * How long a new row is marked new and an exited row lingers. Both end with the first tick past
+ * it, not on a timer of their own: a busy machine starts and ends processes all the time, and a
+ * re-render (or an animation) per process would keep the page drawing between ticks.
+ */
 export const FLASH_MS = 1500;
 
 export interface PendingSignal {
@@ -44,6 +49,7 @@ export class SystemViewState {
   treeMode = $state(false);
   /** Used when no Preferences are given (tests); otherwise the choice is kept there. */
   private localCpuMode = $state<CpuMode>('per-core');
+  private localColumns = $state.raw<ReadonlySet<OptionalColumn>>(new Set(DEFAULT_COLUMNS));
   collapsed = $state.raw<ReadonlySet<ProcessId>>(new Set());
   selectedId = $state<ProcessId | null>(null);
   /** Rows that appeared within the last FLASH_MS. */
@@ -58,7 +64,6 @@ export class SystemViewState {
 
   private readonly freshUntil = new Map<ProcessId, number>();
   private readonly tombUntil = new Map<ProcessId, { row: ProcessRow; until: number }>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
   // Plain, not reactive: a request handed from one view to the next mount, read once.
   private revealPending = false;
 
@@ -94,6 +99,8 @@ export class SystemViewState {
     return this.selectedId !== null && this.system.row(this.selectedId) !== undefined;
   });
   readonly cores = $derived.by(() => Math.max(1, this.system.machine?.logicalCores ?? 1));
+  /** Whether a shown column needs the disk counters, which the backend reads only on request. */
+  readonly showsDiskIo = $derived.by(() => [...DISK_COLUMNS].some((key) => this.columns.has(key)));
 
   constructor(
     readonly system: SystemStore,
@@ -110,6 +117,23 @@ export class SystemViewState {
   set cpuMode(mode: CpuMode) {
     if (this.preferences) this.preferences.setCpuMode(mode);
     else this.localCpuMode = mode;
+  }
+
+  /** The optional columns shown, remembered with the preferences. */
+  get columns(): ReadonlySet<OptionalColumn> {
+    return this.preferences?.columns ?? this.localColumns;
+  }
+
+  setColumn(column: OptionalColumn, shown: boolean): void {
+    if (this.preferences) this.preferences.setColumn(column, shown);
+    else {
+      const next = new Set(this.localColumns);
+      if (shown) next.add(column);
+      else next.delete(column);
+      this.localColumns = next;
+    }
+    // A hidden column cannot be the one the table is sorted by: nothing on screen would say so.
+    if (!shown && this.order.key === column) this.order = { key: 'cpu', direction: 'descending' };
   }
 
   /** CPU in the unit the user chose: % of one core, or share of the whole machine. */
@@ -250,29 +274,24 @@ export class SystemViewState {
   // ---- Rows coming and going --------------------------------------------------------------
 
   private onDelta(delta: SystemDelta): void {
-    const now = Date.now();
-    for (const id of delta.appeared) this.freshUntil.set(id, now + FLASH_MS);
+    const now = delta.at;
+    let changed = false;
+    for (const [id, until] of this.freshUntil)
+      if (until <= now) changed = this.freshUntil.delete(id);
+    for (const [id, tomb] of this.tombUntil)
+      if (tomb.until <= now) changed = this.tombUntil.delete(id);
+    for (const id of delta.appeared) {
+      this.freshUntil.set(id, now + FLASH_MS);
+      changed = true;
+    }
     for (const row of delta.vanished) {
       this.freshUntil.delete(row.id);
       this.tombUntil.set(row.id, { row, until: now + FLASH_MS });
       if (row.id === this.selectedId) this.exitedSelection = row;
+      changed = true;
     }
-    this.publish();
-  }
-
-  private publish(): void {
-    const now = Date.now();
-    for (const [id, until] of this.freshUntil) if (until <= now) this.freshUntil.delete(id);
-    for (const [id, tomb] of this.tombUntil) if (tomb.until <= now) this.tombUntil.delete(id);
-    if (this.fresh.size > 0 || this.freshUntil.size > 0)
-      this.fresh = new Set(this.freshUntil.keys());
-    if (this.tombstones.length > 0 || this.tombUntil.size > 0)
-      this.tombstones = Array.from(this.tombUntil.values(), (tomb) => tomb.row);
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    let next = Infinity;
-    for (const until of this.freshUntil.values()) next = Math.min(next, until);
-    for (const tomb of this.tombUntil.values()) next = Math.min(next, tomb.until);
-    if (next !== Infinity) this.timer = setTimeout(() => this.publish(), Math.max(16, next - now));
+    if (!changed) return;
+    this.fresh = new Set(this.freshUntil.keys());
+    this.tombstones = Array.from(this.tombUntil.values(), (tomb) => tomb.row);
   }
 }

@@ -18,6 +18,7 @@ export const HISTORY_LENGTH = 120;
 
 /** What one applied tick changed in the set of processes (not in their figures). */
 export interface SystemDelta {
+  /** The tick's sample time (epoch ms, the backend's clock). */
   at: number;
   /** Rows that were not in the table before this tick. */
   appeared: ProcessId[];
@@ -44,6 +45,7 @@ export class SystemStore {
   private readonly byId = new Map<ProcessId, ProcessRow>();
   private readonly deltaListeners = new Set<(delta: SystemDelta) => void>();
   private watched: ProcessId[] = [];
+  private diskIo = false;
   private seq = -1;
 
   constructor(private readonly bridge: Bridge) {
@@ -52,10 +54,11 @@ export class SystemStore {
       void this.resync();
       // The backend forgets a client's watches when it leaves, so a reconnect must repeat them.
       if (this.watched.length > 0) void this.sendWatch();
+      if (this.diskIo) void this.sendDiskIo();
     });
   }
 
-  /** Called after every applied tick with the rows it added and removed. */
+  /** Called after every applied tick with the rows it added and removed (often none). */
   onDelta(listener: (delta: SystemDelta) => void): () => void {
     this.deltaListeners.add(listener);
     return () => this.deltaListeners.delete(listener);
@@ -142,15 +145,31 @@ export class SystemStore {
     if (!tick.paused) this.recordHistory(tick);
     this.rows = [...this.byId.values()];
     this.revision++;
-    if (appeared.length > 0 || vanished.length > 0) {
-      const delta: SystemDelta = { at: tick.at, appeared, vanished };
-      for (const listener of this.deltaListeners) listener(delta);
-    }
+    const delta: SystemDelta = { at: tick.at, appeared, vanished };
+    for (const listener of this.deltaListeners) listener(delta);
   }
 
   async setInterval(intervalMs: number): Promise<void> {
     const result = await this.bridge.call('system.setInterval', { intervalMs });
     this.intervalMs = result.intervalMs;
+  }
+
+  /**
+   * Asks the backend for per-process disk rates (or to stop reading them). Refused for a
+   * viewer of a class share: its disk columns then stay at —, which their tooltip explains.
+   */
+  async watchDiskIo(enabled: boolean): Promise<void> {
+    this.diskIo = enabled;
+    await this.sendDiskIo();
+  }
+
+  private async sendDiskIo(): Promise<void> {
+    const enabled = this.diskIo;
+    try {
+      await this.bridge.call('system.watchDiskIo', { enabled });
+    } catch {
+      // Not worth a message: the figures simply stay unknown.
+    }
   }
 
   async setPaused(paused: boolean): Promise<void> {

@@ -31,6 +31,21 @@ describe('ProcessTable CPU math', () => {
   });
 });
 
+describe('ProcessTable idle rows', () => {
+  it('an idle row handed again as the same object is skipped, and its baseline moves on', () => {
+    const table = new ProcessTable();
+    const idle = rawProcess({ pid: 10, cpuMs: 5_000, sampledAt: 0 });
+    table.update([idle], 0);
+    idle.sampledAt = 1_000;
+    expect(table.update([idle], 1_000).upserts).toEqual([]);
+    idle.sampledAt = 2_000;
+    expect(table.update([idle], 2_000).upserts).toEqual([]);
+    // Busy at last: measured over the one second since the last read, not since first sight.
+    const busy = table.update([rawProcess({ pid: 10, cpuMs: 5_500, sampledAt: 3_000 })], 3_000);
+    expect(busy.upserts.map((row) => row.cpu)).toEqual([50]);
+  });
+});
+
 describe('ProcessTable mark-and-sweep', () => {
   it('reports appeared and vanished rows, and only changed rows as upserts', () => {
     const table = new ProcessTable();

@@ -934,8 +934,7 @@ function paintAxis(p: Painter, scene: Scene, ticks: { step: number; ticks: numbe
   const left = plotLeft(scene);
   p.rect(0, top, width, h, { fill: theme.panel });
   p.segments([0, top + h - 0.5, width, top + h - 0.5], { stroke: theme.line, lineWidth: 1 });
-  const heading =
-    scene.runs.length > 1 ? 'Runs, aligned at the script’s start' : 'Processes and threads';
+  const heading = scene.runs.length > 1 ? 'Compared runs' : 'Processes and threads';
   p.text(
     fitText(measurer(p), heading, left - 12 * metrics.scale, text(scene, theme.muted)) || '',
     8 * metrics.scale,

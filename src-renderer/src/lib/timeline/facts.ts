@@ -122,6 +122,8 @@ export interface Facts {
   cores: readonly CpuSeries[];
   totalCpu: CpuSeries;
   rootPid: number | null;
+  /** run.ended's exit status: the root's, when the OS observer could not tell it. */
+  rootExit: number | null;
   end: number;
   ended: boolean;
   count: number;

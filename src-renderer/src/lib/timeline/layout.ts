@@ -182,6 +182,8 @@ export class TimelineBuilder {
   private cores: CpuSeries[] = [];
   private totalCpu: CpuSeries = [];
   private rootPid: number | null = null;
+  /** The run's own exit status, which is its root process's (Process.exitcode's sign rule). */
+  private rootExit: number | null = null;
   private end = 0;
   private ended = false;
   private count = 0;
@@ -287,6 +289,8 @@ export class TimelineBuilder {
     if (event.kind === 'run.started') return;
     if (event.kind === 'run.ended') {
       this.ended = true;
+      const code = event.exitCode ?? (event.signal ? SIGNAL_NUMBERS[event.signal] : null);
+      this.rootExit = code ?? null;
       return;
     }
     if (event.kind === 'step.resumed') return this.resumed(event);
@@ -697,6 +701,7 @@ export class TimelineBuilder {
       cores: this.cores,
       totalCpu: this.totalCpu,
       rootPid: this.rootPid,
+      rootExit: this.rootExit,
       end: this.end,
       ended: this.ended,
       count: this.count,

@@ -267,7 +267,9 @@ export class Projection {
     // exits; the parent only learns at join()/is_alive(), possibly much later.
     const exitT = facts?.exited?.t ?? obj?.childExit?.t ?? obj?.parentExit?.t ?? null;
     // For the code it is the other way round: a child killed by a signal cannot report it.
-    const code = obj?.parentExit?.code ?? facts?.exited?.code ?? obj?.childExit?.code ?? null;
+    const root = facts !== null && facts.pid === this.f.rootPid ? this.f.rootExit : null;
+    const code =
+      obj?.parentExit?.code ?? facts?.exited?.code ?? obj?.childExit?.code ?? root ?? null;
     node.exit = exitT === null ? null : { t: exitT, code };
     const name = lane.name;
 
