@@ -5,16 +5,14 @@
 // socket backs up is skipped and later told to reload, rather than buffered without end.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { WEBSOCKET_PATH } from '../common/channels';
+import type { WebSocket } from 'ws';
 import type { EventMessage } from '../common/contract';
 import { SHARE_ENDED_CLOSE_CODE } from '../common/share';
 import type { ViewerListener, ViewerListenerOptions } from '../core/share/share-service';
-import { ClientPool, CLOSE_CODES, turnAway, type SocketLimits } from './client-pool';
+import { ClientPool, type SocketLimits } from './client-pool';
 import { ListenAddress } from './listen-address';
 import { RpcDispatcher } from './rpc';
-import { refuse, sameToken, serveStatic } from './web-server';
+import { acceptSockets, serveStatic } from './web-server';
 
 export interface ViewerServerOptions extends ViewerListenerOptions {
   staticDir: string;
@@ -83,35 +81,14 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
       response.end();
     });
   });
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: pool.limits.maxMessageBytes,
-    clientTracking: false,
-  });
-
   const changed = () => options.onViewerCount(viewers.size);
-
-  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    pool.track(socket);
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== WEBSOCKET_PATH) return refuse(socket, 404, 'Not Found');
-    if (
-      !address.allowsHost(request.headers.host) ||
-      !address.allowsOrigin(request.headers.origin)
-    ) {
-      return refuse(socket, 403, 'Forbidden');
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.on('error', () => ws.terminate());
-      if (!sameToken(url.searchParams.get('token') ?? '', token)) {
-        turnAway(ws, CLOSE_CODES.unauthorized, {
-          code: 'unauthorized',
-          message:
-            'This share link is no longer valid: the teacher stopped sharing or started a new share. Ask for the new link.',
-        });
-        return;
-      }
-      if (!pool.admit(ws)) return;
+  const wss = acceptSockets(http, {
+    address,
+    pool,
+    token,
+    wrongToken:
+      'This share link is no longer valid: the teacher stopped sharing or started a new share. Ask for the new link.',
+    admitted: (ws) => {
       const viewer: Viewer = { ws, lagging: false };
       const client = {
         id: `viewer-${++nextClient}`,
@@ -129,7 +106,7 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
         gate.clientLeft(client.id);
         changed();
       });
-    });
+    },
   });
 
   const catchUp = () => {

@@ -5,12 +5,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { RECORDING_DOWNLOAD_PATH, WEBSOCKET_PATH } from '../common/channels';
 import { isProcscopeError } from '../common/errors';
 import type { Backend } from '../core/backend';
@@ -102,42 +102,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       response.end();
     });
   });
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: pool.limits.maxMessageBytes,
-    clientTracking: false,
-  });
-
-  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    pool.track(socket);
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== WEBSOCKET_PATH) return refuse(socket, 404, 'Not Found');
-    // A page reached under a foreign name (DNS rebinding) or opened by another site's page.
-    if (
-      !address.allowsHost(request.headers.host) ||
-      !address.allowsOrigin(request.headers.origin)
-    ) {
-      return refuse(socket, 403, 'Forbidden');
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.on('error', () => ws.terminate());
-      if (!sameToken(url.searchParams.get('token') ?? '', token)) {
-        // Completing the handshake first lets the page show *why* it was turned away.
-        turnAway(ws, CLOSE_CODES.unauthorized, {
-          code: 'unauthorized',
-          message:
-            'This link has a wrong or missing access token. Open the address Procscope printed when it started.',
-        });
-        return;
-      }
-      if (!pool.admit(ws)) return;
+  const wss = acceptSockets(http, {
+    address,
+    pool,
+    token,
+    wrongToken:
+      'This link has a wrong or missing access token. Open the address Procscope printed when it started.',
+    admitted: (ws) => {
       const client = { id: `ws-${++nextClient}`, transport: 'websocket' as const };
       pool.serve(ws, async (data, isBinary) => {
         const reply = await dispatcher.dispatchFrame(isBinary ? null : data.toString(), client);
         pool.send(ws, JSON.stringify(reply));
       });
       ws.on('close', () => options.backend.clientLeft(client.id));
-    });
+    },
   });
 
   // One serialisation per event, however many clients receive it.
@@ -211,6 +189,49 @@ export function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export interface SocketGate {
+  address: ListenAddress;
+  pool: ClientPool;
+  token: string;
+  /** Why a socket with a wrong token is turned away, in the words its page shows. */
+  wrongToken: string;
+  admitted(ws: WebSocket): void;
+}
+
+/**
+ * Upgrades to a WebSocket only on our path, under our own name (no DNS rebinding) and origin (no
+ * other site's page), with the token, and within the pool's connection cap.
+ */
+export function acceptSockets(http: Server, gate: SocketGate): WebSocketServer {
+  const { address, pool } = gate;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: pool.limits.maxMessageBytes,
+    clientTracking: false,
+  });
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    pool.track(socket);
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== WEBSOCKET_PATH) return refuse(socket, 404, 'Not Found');
+    if (
+      !address.allowsHost(request.headers.host) ||
+      !address.allowsOrigin(request.headers.origin)
+    ) {
+      return refuse(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      if (!sameToken(url.searchParams.get('token') ?? '', gate.token)) {
+        // Completing the handshake first lets the page show *why* it was turned away.
+        turnAway(ws, CLOSE_CODES.unauthorized, { code: 'unauthorized', message: gate.wrongToken });
+        return;
+      }
+      if (pool.admit(ws)) gate.admitted(ws);
+    });
+  });
+  return wss;
 }
 
 export function refuse(socket: Duplex, status: number, reason: string): void {

@@ -72,23 +72,26 @@ export function writeGzipBomb(file: string, decodedBytes: number): Promise<numbe
 }
 
 /**
- * A file whose header promises `eventCount` small events (queue messages) and holds that many
- * lines, ~8 bytes each once compressed: only the header is meant to be read.
+ * A file of `eventCount` small queue events in seq order, ~8 bytes each once compressed, whose
+ * header promises `promised` of them: all of them (only the header is meant to be read), or
+ * fewer (a header that lies, so only the event cap stops the reading).
  */
-export function writePromisingHeader(file: string, eventCount: number): Promise<number> {
+export function writePromisingHeader(
+  file: string,
+  eventCount: number,
+  promised = eventCount,
+): Promise<number> {
   const round = 20_000;
-  const lines = Array.from({ length: round }, (_, index) =>
-    JSON.stringify({
-      seq: index + 2,
-      t: index * 10,
-      kind: index % 2 ? 'ipc.get' : 'ipc.put',
-      pid: 20_001,
-      tid: 20_001,
-      channel: '20000:1',
-      msg: `20001:${index >> 1}`,
-    }),
-  );
-  const header = gzipSync(`${headerLine(eventCount, summaryOf([]))}\n`);
-  const body = gzipSync(`${lines.join('\n')}\n`);
-  return writeGzipMembers(file, [header, ...repeat(body, Math.ceil(eventCount / round))]);
+  function* members(): Generator<Buffer> {
+    yield gzipSync(`${headerLine(promised, summaryOf([]))}\n`);
+    for (let first = 0; first < eventCount; first += round) {
+      let lines = '';
+      for (let index = first; index < Math.min(first + round, eventCount); index += 1) {
+        const kind = index % 2 ? 'ipc.get' : 'ipc.put';
+        lines += `{"seq":${index + 1},"t":${index * 10},"kind":"${kind}","pid":20001,"tid":20001,"channel":"20000:1","msg":"20001:${index >> 1}"}\n`;
+      }
+      yield gzipSync(lines, { level: 1 });
+    }
+  }
+  return writeGzipMembers(file, members());
 }
