@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ProcessRow, SignalResult } from '$common/system';
 import SystemView from '../../src-renderer/src/components/system/SystemView.svelte';
 import { ApiCallError } from '../../src-renderer/src/lib/bridge.svelte';
+import { Preferences } from '../../src-renderer/src/lib/preferences.svelte';
 import { SystemStore } from '../../src-renderer/src/lib/system.svelte';
 import { SystemViewState } from '../../src-renderer/src/lib/system-view.svelte';
 import { FakeBridge } from './fake-bridge';
@@ -559,3 +560,175 @@ describe('System view: signals', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 });
+
+describe('System view: choosing columns', () => {
+  function setupWithPreferences(processes: ProcessRow[], storage: Storage) {
+    const bridge = new FakeBridge({
+      'system.machine': () => machine,
+      'system.snapshot': () => snapshot(processes),
+      'system.watch': ({ ids }) => ({ watching: ids.length }),
+      'system.watchDiskIo': ({ enabled }) => ({ diskIo: enabled }),
+    });
+    const system = new SystemStore(bridge.asBridge());
+    const preferences = new Preferences(storage);
+    const view = new SystemViewState(system, preferences);
+    const rendered = render(SystemView, { view, preferences });
+    return { bridge, view, rendered };
+  }
+
+  const headers = () =>
+    within(grid())
+      .getAllByRole('columnheader')
+      .map((header) => header.textContent?.trim());
+  const cellsOf = (pid: number) =>
+    within(rowOf(pid)!)
+      .getAllByRole('gridcell')
+      .map((cell) => cell.textContent?.trim());
+  const diskCalls = (bridge: FakeBridge) =>
+    bridge.calls.filter((c) => c.method === 'system.watchDiskIo').map((c) => c.params);
+
+  it('adds htop’s columns with their figures, asks for disk I/O only while shown, and remembers the choice', async () => {
+    const storage = new MemoryStorage();
+    const busy = row(200, {
+      name: 'python3',
+      cpu: 80,
+      ppid: 150,
+      cpuTimeMs: 3_723_450,
+      rssBytes: 512 * 1024 ** 2,
+      virtualBytes: 2 * 1024 ** 3,
+      sharedBytes: 48 * 1024 ** 2,
+      diskReadRate: 3 * 1024 ** 2,
+      diskWriteRate: 0,
+    });
+    const other = row(300, { name: 'bash', cpu: 1, ppid: 1 });
+    const { bridge, rendered } = setupWithPreferences([busy, other], storage);
+    await expect.poll(() => bodyRows().length).toBe(2);
+    expect(headers()).toEqual([
+      'Name',
+      'PID',
+      'User',
+      'State',
+      'CPU per core',
+      'Memory',
+      'Threads',
+      'Nice',
+      'Command',
+    ]);
+    expect(diskCalls(bridge)).toEqual([]);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Columns' }));
+    const menu = screen.getByRole('menu', { name: 'Columns' });
+    for (const name of [
+      'Parent PID',
+      'CPU time',
+      '% of memory',
+      'Virtual memory (VIRT)',
+      'Shared memory (SHR)',
+      'Disk reads per second',
+      'Disk writes per second',
+    ])
+      await fireEvent.click(within(menu).getByRole('menuitemcheckbox', { name }));
+    await fireEvent.click(within(menu).getByRole('menuitemcheckbox', { name: 'Nice' }));
+    expect(within(menu).getByRole('menuitemcheckbox', { name: 'Nice' })).toHaveAttribute(
+      'aria-checked',
+      'false',
+    );
+    expect(headers()).toEqual([
+      'Name',
+      'PID',
+      'PPID',
+      'User',
+      'State',
+      'CPU per core',
+      'CPU time',
+      'Memory',
+      '%MEM',
+      'VIRT',
+      'SHR',
+      'Disk read',
+      'Disk write',
+      'Threads',
+      'Command',
+    ]);
+    // 512 MiB of the fixture's 8 GiB; 1 h 2 min 3.45 s of CPU; unknown rates show as —.
+    expect(cellsOf(200)).toEqual(
+      expect.arrayContaining(['150', '62:03.45', '6.3%', '2.0 GiB', '48.0 MiB', '3.0 MiB/s', '0']),
+    );
+    expect(cellsOf(300)).toEqual(expect.arrayContaining(['—']));
+    // Both disk columns shown: one request, not one per column.
+    expect(diskCalls(bridge)).toEqual([{ enabled: true }]);
+
+    // Sorting by a chosen column works like any other.
+    await fireEvent.click(screen.getByRole('button', { name: /^VIRT/ }));
+    expect(shownPids()).toEqual([200, 300]);
+
+    // Esc closes the menu and gives focus back to its button.
+    await fireEvent.keyDown(within(menu).getAllByRole('menuitemcheckbox')[0]!, { key: 'Escape' });
+    expect(screen.queryByRole('menu', { name: 'Columns' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Columns' })).toHaveFocus();
+
+    // Hiding the last disk column stops the reads.
+    await fireEvent.click(screen.getByRole('button', { name: 'Columns' }));
+    for (const name of ['Disk reads per second', 'Disk writes per second'])
+      await fireEvent.click(screen.getByRole('menuitemcheckbox', { name }));
+    await flush();
+    expect(diskCalls(bridge)).toEqual([{ enabled: true }, { enabled: false }]);
+
+    // A new session (a reload) shows what was chosen.
+    rendered.unmount();
+    setupWithPreferences([busy, other], storage);
+    await expect.poll(() => bodyRows().length).toBe(2);
+    expect(headers()).toEqual([
+      'Name',
+      'PID',
+      'PPID',
+      'User',
+      'State',
+      'CPU per core',
+      'CPU time',
+      'Memory',
+      '%MEM',
+      'VIRT',
+      'SHR',
+      'Threads',
+      'Command',
+    ]);
+  }, 20_000);
+
+  it('a hidden column stops being the sort, and stored junk falls back to known columns', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem(
+      'procscope.preferences',
+      JSON.stringify({ columns: ['threads', 'no-such-column', 42] }),
+    );
+    const { view } = setupWithPreferences(sample(), storage);
+    await expect.poll(() => bodyRows().length).toBe(4);
+    expect(headers()).toEqual(['Name', 'PID', 'CPU per core', 'Threads']);
+    view.sortBy('threads');
+    view.setColumn('threads', false);
+    expect(view.order).toEqual({ key: 'cpu', direction: 'descending' });
+  });
+});
+
+/** localStorage as a plain map, one per test: what a reload of the same origin reads back. */
+class MemoryStorage implements Storage {
+  private readonly items = new Map<string, string>();
+  get length(): number {
+    return this.items.size;
+  }
+  clear(): void {
+    this.items.clear();
+  }
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number): string | null {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, value);
+  }
+}

@@ -31,3 +31,32 @@ export function formatDuration(seconds: number): string {
 export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
+
+/** CPU time as top's TIME+ shows it: minutes:seconds.hundredths, hours in front past 99 minutes. */
+export function formatCpuTime(ms: number): string {
+  const hundredths = Math.floor(Math.max(0, ms) / 10);
+  const seconds = Math.floor(hundredths / 100);
+  const minutes = Math.floor(seconds / 60);
+  const cs = String(hundredths % 100).padStart(2, '0');
+  const ss = String(seconds % 60).padStart(2, '0');
+  if (minutes < 100) return `${minutes}:${ss}.${cs}`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}:${ss}`;
+}
+
+/** When a process started: the time of day if it was today (`todayStart`: local midnight), else the date. */
+export function formatStarted(ms: number, todayStart: number): string {
+  const date = new Date(ms);
+  if (ms >= todayStart)
+    return date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
+}
+
+/** Local midnight before `ms`. */
+export function startOfDay(ms: number): number {
+  return new Date(ms).setHours(0, 0, 0, 0);
+}
+
+/** A byte rate; a bare 0 for none, so idle rows stay quiet. */
+export function formatRate(bytesPerSecond: number): string {
+  return bytesPerSecond === 0 ? '0' : `${formatBytes(bytesPerSecond)}/s`;
+}

@@ -1,6 +1,13 @@
 // What the user chose for the look of the app, kept across sessions in localStorage (per origin,
 // which in Electron is the app:// scheme and in browser mode the server's address).
 
+import {
+  DEFAULT_COLUMNS,
+  OPTIONAL_COLUMNS,
+  isOptionalColumn,
+  type OptionalColumn,
+} from './system-columns';
+
 const STORAGE_KEY = 'procscope.preferences';
 export const MIN_SCALE = 0.8;
 export const MAX_SCALE = 2;
@@ -14,9 +21,16 @@ interface Stored {
   scale: number;
   classroom: boolean;
   cpuMode: CpuMode;
+  /** The System table's optional columns that are shown. */
+  columns: OptionalColumn[];
 }
 
-const DEFAULTS: Stored = { scale: 1, classroom: false, cpuMode: 'per-core' };
+const DEFAULTS: Stored = {
+  scale: 1,
+  classroom: false,
+  cpuMode: 'per-core',
+  columns: [...DEFAULT_COLUMNS],
+};
 
 function clampScale(value: number): number {
   return Math.round(Math.min(MAX_SCALE, Math.max(MIN_SCALE, value)) * 10) / 10;
@@ -26,12 +40,14 @@ export class Preferences {
   scale = $state(DEFAULTS.scale);
   classroom = $state(DEFAULTS.classroom);
   cpuMode = $state<CpuMode>(DEFAULTS.cpuMode);
+  columns = $state.raw<ReadonlySet<OptionalColumn>>(new Set(DEFAULTS.columns));
 
   constructor(private readonly storage: Storage | null = globalThis.localStorage ?? null) {
     const stored = this.read();
     this.scale = clampScale(stored.scale);
     this.classroom = stored.classroom;
     this.cpuMode = stored.cpuMode;
+    this.columns = new Set(stored.columns);
   }
 
   zoomIn(): void {
@@ -63,6 +79,14 @@ export class Preferences {
     this.save();
   }
 
+  setColumn(column: OptionalColumn, shown: boolean): void {
+    const next = new Set(this.columns);
+    if (shown) next.add(column);
+    else next.delete(column);
+    this.columns = next;
+    this.save();
+  }
+
   private read(): Stored {
     try {
       const parsed = JSON.parse(this.storage?.getItem(STORAGE_KEY) ?? '{}') as Partial<Stored>;
@@ -70,6 +94,9 @@ export class Preferences {
         scale: typeof parsed.scale === 'number' ? parsed.scale : DEFAULTS.scale,
         classroom: parsed.classroom === true,
         cpuMode: parsed.cpuMode === 'machine' ? 'machine' : 'per-core',
+        columns: Array.isArray(parsed.columns)
+          ? parsed.columns.filter(isOptionalColumn)
+          : [...DEFAULTS.columns],
       };
     } catch {
       return DEFAULTS;
@@ -77,7 +104,13 @@ export class Preferences {
   }
 
   private save(): void {
-    const value: Stored = { scale: this.scale, classroom: this.classroom, cpuMode: this.cpuMode };
+    const value: Stored = {
+      scale: this.scale,
+      classroom: this.classroom,
+      cpuMode: this.cpuMode,
+      // In the table's order, whatever order they were ticked in.
+      columns: OPTIONAL_COLUMNS.filter((column) => this.columns.has(column)),
+    };
     try {
       this.storage?.setItem(STORAGE_KEY, JSON.stringify(value));
     } catch {

@@ -4,7 +4,24 @@ import type { ProcessId, ProcessRow } from '$common/system';
 import { stateOverInterval } from './process-labels';
 
 export type SortKey =
-  'name' | 'pid' | 'user' | 'state' | 'cpu' | 'treeCpu' | 'memory' | 'threads' | 'nice' | 'command';
+  | 'name'
+  | 'pid'
+  | 'ppid'
+  | 'user'
+  | 'state'
+  | 'cpu'
+  | 'treeCpu'
+  | 'cpuTime'
+  | 'started'
+  | 'memory'
+  | 'memPercent'
+  | 'virtual'
+  | 'shared'
+  | 'diskRead'
+  | 'diskWrite'
+  | 'threads'
+  | 'nice'
+  | 'command';
 export type SortDirection = 'ascending' | 'descending';
 
 export interface SortOrder {
@@ -171,9 +188,18 @@ const stateRank = (state: string): number => STATE_RANK[state] ?? 7;
 export const DESCENDING_FIRST: ReadonlySet<SortKey> = new Set([
   'cpu',
   'treeCpu',
+  'cpuTime',
   'memory',
+  'memPercent',
+  'virtual',
+  'shared',
+  'diskRead',
+  'diskWrite',
   'threads',
 ]);
+
+/** Figures a platform may not report sort below every known one (0 included). */
+const known = (value: number | undefined): number => value ?? -1;
 
 export function comparator(
   order: SortOrder,
@@ -195,8 +221,23 @@ export function comparator(
         return (a, b) => a.cpu - b.cpu;
       case 'treeCpu':
         return (a, b) => (subtreeCpu?.get(a.id) ?? a.cpu) - (subtreeCpu?.get(b.id) ?? b.cpu);
+      case 'ppid':
+        return (a, b) => a.ppid - b.ppid;
+      case 'cpuTime':
+        return (a, b) => a.cpuTimeMs - b.cpuTimeMs;
+      case 'started':
+        return (a, b) => a.startTime - b.startTime;
       case 'memory':
+      case 'memPercent':
         return (a, b) => a.rssBytes - b.rssBytes;
+      case 'virtual':
+        return (a, b) => known(a.virtualBytes) - known(b.virtualBytes);
+      case 'shared':
+        return (a, b) => known(a.sharedBytes) - known(b.sharedBytes);
+      case 'diskRead':
+        return (a, b) => known(a.diskReadRate) - known(b.diskReadRate);
+      case 'diskWrite':
+        return (a, b) => known(a.diskWriteRate) - known(b.diskWriteRate);
       case 'threads':
         return (a, b) => a.threads - b.threads;
       case 'nice':

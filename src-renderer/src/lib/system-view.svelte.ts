@@ -20,6 +20,7 @@ import {
 import { actionById, nameOf, type ActionId, type ProcessAction } from './process-labels';
 import type { CpuMode, Preferences } from './preferences.svelte';
 import type { SystemDelta, SystemStore } from './system.svelte';
+import { DEFAULT_COLUMNS, DISK_COLUMNS, type OptionalColumn } from './system-columns';
 
 /**
  * How long a new row is marked new and an exited row lingers. Both end with the first tick past
@@ -48,6 +49,7 @@ export class SystemViewState {
   treeMode = $state(false);
   /** Used when no Preferences are given (tests); otherwise the choice is kept there. */
   private localCpuMode = $state<CpuMode>('per-core');
+  private localColumns = $state.raw<ReadonlySet<OptionalColumn>>(new Set(DEFAULT_COLUMNS));
   collapsed = $state.raw<ReadonlySet<ProcessId>>(new Set());
   selectedId = $state<ProcessId | null>(null);
   /** Rows that appeared within the last FLASH_MS. */
@@ -97,6 +99,8 @@ export class SystemViewState {
     return this.selectedId !== null && this.system.row(this.selectedId) !== undefined;
   });
   readonly cores = $derived.by(() => Math.max(1, this.system.machine?.logicalCores ?? 1));
+  /** Whether a shown column needs the disk counters, which the backend reads only on request. */
+  readonly showsDiskIo = $derived.by(() => [...DISK_COLUMNS].some((key) => this.columns.has(key)));
 
   constructor(
     readonly system: SystemStore,
@@ -113,6 +117,23 @@ export class SystemViewState {
   set cpuMode(mode: CpuMode) {
     if (this.preferences) this.preferences.setCpuMode(mode);
     else this.localCpuMode = mode;
+  }
+
+  /** The optional columns shown, remembered with the preferences. */
+  get columns(): ReadonlySet<OptionalColumn> {
+    return this.preferences?.columns ?? this.localColumns;
+  }
+
+  setColumn(column: OptionalColumn, shown: boolean): void {
+    if (this.preferences) this.preferences.setColumn(column, shown);
+    else {
+      const next = new Set(this.localColumns);
+      if (shown) next.add(column);
+      else next.delete(column);
+      this.localColumns = next;
+    }
+    // A hidden column cannot be the one the table is sorted by: nothing on screen would say so.
+    if (!shown && this.order.key === column) this.order = { key: 'cpu', direction: 'descending' };
   }
 
   /** CPU in the unit the user chose: % of one core, or share of the whole machine. */

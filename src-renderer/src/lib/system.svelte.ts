@@ -45,6 +45,7 @@ export class SystemStore {
   private readonly byId = new Map<ProcessId, ProcessRow>();
   private readonly deltaListeners = new Set<(delta: SystemDelta) => void>();
   private watched: ProcessId[] = [];
+  private diskIo = false;
   private seq = -1;
 
   constructor(private readonly bridge: Bridge) {
@@ -53,6 +54,7 @@ export class SystemStore {
       void this.resync();
       // The backend forgets a client's watches when it leaves, so a reconnect must repeat them.
       if (this.watched.length > 0) void this.sendWatch();
+      if (this.diskIo) void this.sendDiskIo();
     });
   }
 
@@ -150,6 +152,24 @@ export class SystemStore {
   async setInterval(intervalMs: number): Promise<void> {
     const result = await this.bridge.call('system.setInterval', { intervalMs });
     this.intervalMs = result.intervalMs;
+  }
+
+  /**
+   * Asks the backend for per-process disk rates (or to stop reading them). Refused for a
+   * viewer of a class share: its disk columns then stay at —, which their tooltip explains.
+   */
+  async watchDiskIo(enabled: boolean): Promise<void> {
+    this.diskIo = enabled;
+    await this.sendDiskIo();
+  }
+
+  private async sendDiskIo(): Promise<void> {
+    const enabled = this.diskIo;
+    try {
+      await this.bridge.call('system.watchDiskIo', { enabled });
+    } catch {
+      // Not worth a message: the figures simply stay unknown.
+    }
   }
 
   async setPaused(paused: boolean): Promise<void> {

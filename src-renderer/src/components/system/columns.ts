@@ -1,6 +1,8 @@
-// The process table's columns. Widths scale with --scale so classroom mode stays aligned.
+// The process table's column layout. Widths scale with --scale so classroom mode stays aligned.
+// Name, PID and CPU are always there; which of the others show is the user's choice.
 import type { CpuMode } from '../../lib/preferences.svelte';
 import type { SortKey } from '../../lib/process-tree';
+import { isOptionalColumn, DEFAULT_COLUMNS, type OptionalColumn } from '../../lib/system-columns';
 
 export interface Column {
   key: SortKey;
@@ -17,7 +19,11 @@ export interface Column {
 const px = (value: number) => `calc(${value}px * var(--scale))`;
 const fixed = (value: number) => ({ track: px(value), min: value });
 
-export function columns(treeMode: boolean, cpuMode: CpuMode): Column[] {
+export function columns(
+  treeMode: boolean,
+  cpuMode: CpuMode,
+  shown: ReadonlySet<OptionalColumn> = new Set(DEFAULT_COLUMNS),
+): Column[] {
   const cpuUnit = cpuMode === 'per-core' ? 'per core' : 'of machine';
   const list: Column[] = [
     {
@@ -29,6 +35,7 @@ export function columns(treeMode: boolean, cpuMode: CpuMode): Column[] {
       min: treeMode ? 230 : 180,
     },
     { key: 'pid', label: 'PID', title: 'Process id', align: 'end', ...fixed(60) },
+    { key: 'ppid', label: 'PPID', title: 'Parent process id', align: 'end', ...fixed(60) },
     {
       key: 'user',
       label: 'User',
@@ -57,6 +64,22 @@ export function columns(treeMode: boolean, cpuMode: CpuMode): Column[] {
       ...fixed(118),
     },
   ];
+  list.push(
+    {
+      key: 'cpuTime',
+      label: 'CPU time',
+      title: 'User + system CPU time used since it started (minutes:seconds.hundredths)',
+      align: 'end',
+      ...fixed(82),
+    },
+    {
+      key: 'started',
+      label: 'Started',
+      title: 'When it started: the time today, else the date',
+      align: 'end',
+      ...fixed(70),
+    },
+  );
   if (treeMode) {
     list.push({
       key: 'treeCpu',
@@ -68,6 +91,45 @@ export function columns(treeMode: boolean, cpuMode: CpuMode): Column[] {
   }
   list.push(
     { key: 'memory', label: 'Memory', title: 'Resident memory (RSS)', align: 'end', ...fixed(82) },
+    {
+      key: 'memPercent',
+      label: '%MEM',
+      title: "Resident memory as a share of the machine's memory",
+      align: 'end',
+      ...fixed(60),
+    },
+    {
+      key: 'virtual',
+      label: 'VIRT',
+      title: 'Virtual memory: all the address space it has mapped, most of it never touched',
+      align: 'end',
+      ...fixed(82),
+    },
+    {
+      key: 'shared',
+      label: 'SHR',
+      title: 'Resident memory shared with other processes (libraries, shared mappings)',
+      align: 'end',
+      ...fixed(82),
+    },
+    {
+      key: 'diskRead',
+      label: 'Disk read',
+      title:
+        'Bytes per second read from storage over the last interval. — where the OS does not ' +
+        "let Procscope read the process's counters (another user's process) or does not count them",
+      align: 'end',
+      ...fixed(90),
+    },
+    {
+      key: 'diskWrite',
+      label: 'Disk write',
+      title:
+        'Bytes per second written to storage over the last interval. — where the OS does not ' +
+        "let Procscope read the process's counters (another user's process) or does not count them",
+      align: 'end',
+      ...fixed(90),
+    },
     { key: 'threads', label: 'Threads', title: 'Number of threads', align: 'end', ...fixed(72) },
     {
       key: 'nice',
@@ -85,5 +147,5 @@ export function columns(treeMode: boolean, cpuMode: CpuMode): Column[] {
       min: 100,
     },
   );
-  return list;
+  return list.filter((column) => !isOptionalColumn(column.key) || shown.has(column.key));
 }
