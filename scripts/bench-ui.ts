@@ -92,7 +92,8 @@ function treeOf(root: number, procs = allProcs()): Proc[] {
 /** A Chromium process's role, from its command line: renderer, gpu-process, utility… or browser. */
 function chromiumRole(pid: number): string {
   try {
-    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    // Chromium rewrites its argv into one space-separated title, so split on both.
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
     const type = argv.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
     if (type === 'utility') {
       const name = argv.find((arg) => arg.startsWith('--utility-sub-type='));
