@@ -2,9 +2,12 @@
 // after `npm run build`). Each view is shot in the light and the dark theme.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchBrowser, openPage, root, startServer } from '../test/e2e/harness';
 
 const OUT = join(root, 'docs', 'screenshots');
+/** `npm run screenshots -- --lessons`: only the Lessons screen's. */
+const LESSONS_ONLY = process.argv.includes('--lessons');
 
 // A small multi-threaded Python program to select in the System view, so the details pane has
 // threads to show: the main thread and three named workers, one of them busy part of the time.
@@ -31,6 +34,15 @@ const demo = spawn('python3', ['-c', DEMO, 'procscope-screenshot-demo'], { stdio
 const server = await startServer();
 const browser = await launchBrowser();
 try {
+  if (!LESSONS_ONLY) await viewScreenshots();
+  await lessonScreenshots();
+} finally {
+  demo.kill('SIGKILL');
+  await browser.close();
+  await server.stop();
+}
+
+async function viewScreenshots(): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     const page = await openPage(browser, server.url, { colorScheme });
     await page.getByTestId('process-count').waitFor();
@@ -61,75 +73,73 @@ try {
     await page.screenshot({ path: join(OUT, `lab-${colorScheme}.png`) });
     await page.context().close();
   }
-
-  await lessonScreenshots();
-} finally {
-  demo.kill('SIGKILL');
-  await browser.close();
-  await server.stop();
 }
 
 /**
- * The Lessons screen as a class sees it: classroom mode on a 1280×720 projector, lesson 6 without
- * and with join(), lesson 9 with threads and with processes; then lesson 6 in the normal layout.
+ * The Lessons screen as a class sees it: classroom mode on a 1280×720 projector, in both themes —
+ * lesson 1 (pids on the lanes), 3 (the arguments on the start markers), 5 (its three exit codes,
+ * compared), 6 (without join() over with join()), 8 (counters of threads and processes in the
+ * results, the Queue's values on its arrows) and 9 (the cores strip, threads and processes). Then
+ * lesson 6 in the normal layout, and lesson 2 held in step mode.
  */
 async function lessonScreenshots(): Promise<void> {
-  const page = await openPage(browser, server.url, { width: 1280, height: 720 });
-  const open = async (number: number) => {
-    await page
-      .getByTestId('lesson-option')
-      .nth(number - 1)
-      .click();
-    await page.getByText(`Lesson ${number} of 10`).waitFor();
-  };
-  /** Runs a "Try this" variation and waits for that run (not the one before) to end. */
-  const run = async (variation: string) => {
-    const state = page.getByTestId('lesson-run-state');
-    const before = (await state.count()) > 0 ? await state.getAttribute('data-run') : null;
-    await page.getByRole('radio', { name: variation, exact: true }).check();
-    await page.getByRole('button', { name: /^Run/ }).click();
-    await page.waitForFunction(
-      (previous) => {
-        const badge = document.querySelector('[data-testid="lesson-run-state"]');
-        return (
-          badge?.getAttribute('data-run') !== previous &&
-          badge?.getAttribute('data-state') === 'exited'
-        );
-      },
-      before,
-      { timeout: 60_000 },
-    );
-    // The Timeline draws on the next frame; the pointer must not leave a hover behind.
-    await page.mouse.move(0, 0);
-    await page.waitForTimeout(400);
-  };
-  const classroom = () => page.keyboard.press('Control+Shift+P');
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const page = await openPage(browser, server.url, { colorScheme, width: 1280, height: 720 });
+    const lessons = lessonPage(page);
+    await page.getByRole('tab', { name: 'Lessons' }).click();
+    await page.keyboard.press('Control+Shift+P');
+    const shoot = async (name: string) => {
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: join(OUT, `${name}-${colorScheme}.png`) });
+    };
 
+    await lessons.open(1);
+    await lessons.run('Start one extra thread and one extra process');
+    await shoot('lesson1');
+
+    await lessons.open(3);
+    await lessons.run('Three processes, three arguments');
+    await shoot('lesson3');
+
+    await lessons.open(5);
+    for (const variation of ['terminate()', 'kill()', 'Controlled shutdown with an Event'])
+      await lessons.run(variation);
+    await lessons.compare();
+    await shoot('lesson5-compare');
+
+    await lessons.open(6);
+    await lessons.run('Without join()');
+    await lessons.run('With join()');
+    await lessons.compare();
+    await shoot('lesson6-compare');
+
+    await lessons.open(8);
+    for (const variation of ['Threads', 'Processes', 'Results back through a Queue'])
+      await lessons.run(variation);
+    await shoot('lesson8');
+
+    await lessons.open(9);
+    await lessons.run('Two threads');
+    await shoot('lesson9-threads');
+    await lessons.run('Two processes');
+    await shoot('lesson9-processes');
+    await page.context().close();
+  }
+
+  const page = await openPage(browser, server.url, { width: 1280, height: 800 });
+  const lessons = lessonPage(page);
   await page.getByRole('tab', { name: 'Lessons' }).click();
-  await open(6);
-  await classroom();
-  await run('Without join()');
-  await page.screenshot({ path: join(OUT, 'lesson6-no-join.png') });
-  await run('With join()');
-  await page.screenshot({ path: join(OUT, 'lesson6-join.png') });
-
-  await classroom();
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await lessons.open(6);
+  await lessons.run('With join()');
+  await page.mouse.move(0, 0);
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(OUT, 'lessons-light.png') });
 
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await open(9);
-  await classroom();
-  await run('Two threads');
-  await page.screenshot({ path: join(OUT, 'lesson9-classroom.png') });
-  await run('Two processes');
-  await page.screenshot({ path: join(OUT, 'lesson9-processes.png') });
-
   // Step mode in lesson 2: held at its second lifecycle call, start(), the line highlighted.
-  await classroom();
-  await open(2);
-  await classroom();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.keyboard.press('Control+Shift+P');
+  await lessons.open(2);
   await page.getByRole('checkbox', { name: /Step mode/ }).check();
   await page.keyboard.press('r');
   const paused = page.locator('[data-testid="code-line"][aria-current="step"]');
@@ -144,4 +154,47 @@ async function lessonScreenshots(): Promise<void> {
   await page.screenshot({ path: join(OUT, 'lesson2-step.png') });
   await page.keyboard.press('c');
   await page.context().close();
+}
+
+/** What a teacher does on the Lessons screen, in either layout. */
+function lessonPage(page: Page) {
+  return {
+    /** Goes to lesson `number` with the ‹ › buttons, which both layouts have. */
+    async open(number: number): Promise<void> {
+      for (let i = 0; i < 10; i++) {
+        const heading = await page.getByText(/^Lesson \d+ of 10$/).textContent();
+        const at = Number(/\d+/.exec(heading ?? '')?.[0]);
+        if (at === number) return;
+        await page
+          .getByRole('button', { name: at < number ? 'Next lesson' : 'Previous lesson' })
+          .click();
+      }
+      throw new Error(`could not open lesson ${number}`);
+    },
+    /** Runs a "Try this" variation and waits for that run (not the one before) to end. */
+    async run(variation: string): Promise<void> {
+      const state = page.getByTestId('lesson-run-state');
+      const before = (await state.count()) > 0 ? await state.getAttribute('data-run') : null;
+      await page.getByRole('radio', { name: variation, exact: true }).check();
+      await page.getByRole('button', { name: /^Run/ }).click();
+      await page.waitForFunction(
+        (previous) => {
+          const badge = document.querySelector('[data-testid="lesson-run-state"]');
+          return (
+            badge?.getAttribute('data-run') !== previous &&
+            badge?.getAttribute('data-state') === 'exited'
+          );
+        },
+        before,
+        { timeout: 60_000 },
+      );
+      // Its row in the results, once its log has been read.
+      await page.locator('[data-testid="result"].current').waitFor();
+    },
+    /** Every variation run so far, stacked on one Timeline. */
+    async compare(): Promise<void> {
+      await page.getByRole('tab', { name: 'Results', exact: true }).click();
+      await page.getByRole('checkbox', { name: 'Compare on the Timeline' }).check();
+    },
+  };
 }

@@ -53,6 +53,8 @@ export function lessonsBridge(
     python?: PythonStatus;
     /** Runs the backend already holds, as after a reload of the page. */
     runs?: RunSummary[];
+    /** Saved recordings by path: recording.open makes each a run the backend holds. */
+    recordings?: Map<string, RunSummary>;
   } = {},
 ): FakeBridge {
   const logs = options.logs ?? new Map<string, LabEvent[]>();
@@ -67,7 +69,7 @@ export function lessonsBridge(
       lastSeq: log.length,
     };
   };
-  return new FakeBridge({
+  const bridge: FakeBridge = new FakeBridge({
     'lessons.list': () => builtinLessons(),
     'lab.python': () => options.python ?? PYTHON_OK,
     'lab.runs': () => [...runs.keys()].map(current),
@@ -93,5 +95,14 @@ export function lessonsBridge(
     'lab.step': ({ runId }) => current(runId),
     'lab.stop': ({ runId }) => current(runId),
     'lab.setStepMode': ({ runId }) => current(runId),
+    'recording.open': ({ path }) => {
+      const recorded = options.recordings?.get(path);
+      if (!recorded) throw new Error(`no recording at ${path}`);
+      runs.set(recorded.id, recorded);
+      // As the backend does: every client hears of the run the recording became.
+      bridge.emit('lab.run', current(recorded.id));
+      return current(recorded.id);
+    },
   });
+  return bridge;
 }

@@ -316,6 +316,33 @@ describe('results that last', () => {
   });
 });
 
+describe('results from recordings', () => {
+  it('a recording of a lesson run, opened after the backend restarted, is filed under its variation', async () => {
+    const recorded = summary({
+      id: 'replay-1',
+      title: 'join: with join() (recording)',
+      state: 'exited',
+      exitCode: 0,
+      lesson: { lessonId: 'join', variation: 'join' },
+    });
+    const bridge = lessonsBridge({
+      logs: new Map([['replay-1', loadLog('two-sleepers-join')]]),
+      recordings: new Map([['/home/teacher/lesson6.procscope.json.gz', recorded]]),
+    });
+    const lab = new LabStore(bridge.asBridge());
+    const lessons = new LessonsStore(bridge.asBridge(), lab);
+    render(LessonsView, { lessons, lab, classroom: true });
+    await screen.findByRole('heading', { name: 'What is a process?' });
+    expect(await lab.openRecording('/home/teacher/lesson6.procscope.json.gz')).toBe(true);
+    lessons.select('join');
+    await screen.findByRole('heading', { name: 'join(): waiting for children' });
+    await expect
+      .poll(() => screen.queryAllByTestId('result').map((row) => row.dataset.variation))
+      .toEqual(['join']);
+    await expect.poll(() => screen.getByTestId('result').dataset.us).toBe('1010000');
+  });
+});
+
 describe('step mode is safe', () => {
   it('Run while a run is paused stops the paused run first: none is left waiting unseen', async () => {
     const log = pausedAtFirstStart();

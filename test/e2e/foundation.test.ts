@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { cspViolations, launchBrowser, openPage, startServer, type RunningServer } from './harness';
+import { cspViolations, openPage, useServerAndBrowser } from './harness';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useServerAndBrowser();
 
 describe('browser mode, end to end', () => {
   it('shows live machine figures that change over time', async () => {
-    const page = await openPage(browser, server.url);
+    const page = await openPage(e2e.browser, e2e.server.url);
     const processes = page.getByTestId('process-count');
     await processes.waitFor();
     expect(Number((await processes.textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
@@ -36,7 +25,7 @@ describe('browser mode, end to end', () => {
   });
 
   it('refuses a page whose token is wrong and says why', async () => {
-    const page = await openPage(browser, `${server.origin}/?token=not-the-token`);
+    const page = await openPage(e2e.browser, `${e2e.server.origin}/?token=not-the-token`);
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('wrong or missing access token');
@@ -44,7 +33,7 @@ describe('browser mode, end to end', () => {
   });
 
   it('answers a malformed message with an error and keeps serving', async () => {
-    const ws = new WebSocket(`ws://${new URL(server.url).host}/api?token=${server.token}`);
+    const ws = new WebSocket(`ws://${new URL(e2e.server.url).host}/api?token=${e2e.server.token}`);
     const replies: unknown[] = [];
     ws.on('message', (data: Buffer) => {
       const message = JSON.parse(data.toString()) as { kind: string };
@@ -72,6 +61,6 @@ describe('browser mode, end to end', () => {
       value: { name: 'Procscope', transport: 'websocket' },
     });
     ws.close();
-    expect(server.process.exitCode).toBeNull();
+    expect(e2e.server.process.exitCode).toBeNull();
   });
 });

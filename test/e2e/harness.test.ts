@@ -1,26 +1,10 @@
 // The console guard itself: a page that warns, errors or throws must be caught, and a message a
 // test declared it expects must not be.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  launchBrowser,
-  openPage,
-  startServer,
-  takeConsoleProblems,
-  type RunningServer,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, takeConsoleProblems, useServerAndBrowser } from './harness';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useServerAndBrowser();
 
 async function provoke(page: Page, script: string): Promise<void> {
   await page.evaluate(script);
@@ -30,12 +14,12 @@ async function provoke(page: Page, script: string): Promise<void> {
 
 describe('the e2e console guard', () => {
   it('collects warnings, errors and uncaught exceptions from every page it opens', async () => {
-    const page = await openPage(browser, server.url);
+    const page = await openPage(e2e.browser, e2e.server.url);
     await provoke(page, `console.warn('guard-warning')`);
     await provoke(page, `console.error('guard-error')`);
     await provoke(page, `setTimeout(() => { throw new Error('guard-throw') })`);
     // A page a test makes itself, without openPage, is watched too.
-    const other = await browser.newPage();
+    const other = await e2e.browser.newPage();
     await provoke(other, `console.warn('guard-other-page')`);
 
     const seen = takeConsoleProblems();
@@ -53,7 +37,7 @@ describe('the e2e console guard', () => {
   });
 
   it('lets through only the messages a test declared', async () => {
-    const page = await openPage(browser, server.url, { expectConsole: [/^declared-/] });
+    const page = await openPage(e2e.browser, e2e.server.url, { expectConsole: [/^declared-/] });
     await provoke(page, `console.error('declared-and-expected')`);
     await provoke(page, `console.error('not declared')`);
     expect(takeConsoleProblems().map((problem) => problem.text)).toEqual([

@@ -9,6 +9,7 @@ import {
   type ConsoleMessage,
   type Page,
 } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import {
   root,
   startServer as startServerProcess,
@@ -26,6 +27,41 @@ export function startServer(extraArgs: string[] = []): Promise<RunningServer> {
     throw new Error('Build first: npm run build (out/main/server.js is missing).');
   }
   return startServerProcess({ from: 'bundle', args: extraArgs });
+}
+
+/** The server and the browser a test file shares, once its beforeAll has run. */
+export interface E2e {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+}
+
+/**
+ * One browser-mode server and one Chromium for the test file that calls this (at its top level):
+ * started before its first test, closed after its last.
+ */
+export function useServerAndBrowser(extraArgs: string[] = []): E2e {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer(extraArgs);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the ${what} is not started yet (beforeAll)`);
+    return value;
+  };
+  return {
+    get server() {
+      return started(server, 'server');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+  };
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -7,11 +7,11 @@
 //
 // One server and one page for the whole walk: the lessons run one after another, never two at
 // once, and the page is what a teacher would have open all lesson long.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 // For its window.__procscopeTimeline declaration.
 import type {} from '../../src-renderer/src/lib/timeline/hook';
-import { cspViolations, launchBrowser, openPage, startServer, type RunningServer } from './harness';
+import { cspViolations, openPage, useServerAndBrowser } from './harness';
 import { clippedElements } from './student-view';
 
 /**
@@ -23,20 +23,13 @@ const WALK_TIMEOUT = 180_000;
 /** A machine busy with other work answers slowly; what a student waits for comes within this. */
 const PATIENCE = { timeout: 15_000 };
 
-let server: RunningServer;
-let browser: Browser;
 let page: Page;
 
+const e2e = useServerAndBrowser();
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await openPage(browser, server.url, { width: 1280, height: 720 });
+  page = await openPage(e2e.browser, e2e.server.url, { width: 1280, height: 720 });
   await page.keyboard.press('Control+Shift+P');
   await openLessons();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 async function openLessons(): Promise<void> {

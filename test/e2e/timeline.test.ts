@@ -4,10 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TimelineTestHook } from '../../src-renderer/src/lib/timeline/hook';
-import { launchBrowser, openPage, root, startServer, type RunningServer } from './harness';
+import { openPage, root, useServerAndBrowser } from './harness';
 
 const LESSON_3 = join(
   root,
@@ -18,21 +18,11 @@ const LESSON_3 = join(
   '03_target_with_arguments.py',
 );
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useServerAndBrowser();
 
 /** A lesson on the Lessons screen, then classroom mode on a 1280×720 projector. */
 async function openLesson(number: number): Promise<Page> {
-  const page = await openPage(browser, server.url, { width: 1280, height: 720 });
+  const page = await openPage(e2e.browser, e2e.server.url, { width: 1280, height: 720 });
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await page
     .getByTestId('lesson-option')
@@ -111,6 +101,17 @@ async function expectAllRowsShown(page: Page): Promise<TimelineTestHook> {
   return view;
 }
 
+/** Runs a variation to its end and reads its view and its workers' peak CPU. */
+async function measure(
+  page: Page,
+  variation: string,
+  workers: RegExp,
+): Promise<{ view: TimelineTestHook; peak: number }> {
+  await run(page, variation, 60_000);
+  const view = await expectAllRowsShown(page);
+  return { view, peak: workersPeak(view, workers) };
+}
+
 /** The run's peak CPU, in percent of one core, over samples that lie within its workers' run. */
 function workersPeak(view: TimelineTestHook, workers: RegExp): number {
   const ids = new Set(view.lanes.filter((lane) => workers.test(lane.name)).map((l) => l.id));
@@ -129,28 +130,33 @@ function workersPeak(view: TimelineTestHook, workers: RegExp): number {
 }
 
 describe('the Timeline on a projector', () => {
-  // The one test that other programs on the machine can fail (by taking a core away while it
-  // runs): a second try rides out a passing burst of load.
+  // Other programs on the machine take CPU from both runs alike: on an idle machine two
+  // processes peak near 200 % and two threads near 100 %; with other work running, each of the
+  // lesson's busy workers gets its share of the two cores, and two processes still get about
+  // twice what two threads get (4/3 at the least, beside one other busy program). So the
+  // processes are measured against the threads, run right after them on the same machine, and a
+  // pair that falls short (a burst of load during one of the two) is measured again. Two
+  // processes held to one core, or threads let run at once, fail every time.
   it(
     'lesson 9 shows the cores: two threads take turns on one core, two processes use two',
-    { retry: 1, timeout: 120_000 },
+    { timeout: 300_000 },
     async () => {
       const page = await openLesson(9);
-      await run(page, 'Two threads', 60_000);
-      const threads = await expectAllRowsShown(page);
       const cores = availableParallelism();
-      expect(threads.cores).toHaveLength(cores);
-      expect(threads.drawn?.rows.filter((row) => row.kind === 'core')).toHaveLength(cores);
-      expect(threads.drawn?.rows[0]).toMatchObject({ kind: 'total', name: 'All processes' });
-      // Peaks, not means: other programs can only lower a sample.
-      const turns = workersPeak(threads, /^Thread-\d/);
-      expect(turns).toBeGreaterThan(50);
-      expect(turns).toBeLessThanOrEqual(125);
-
-      await run(page, 'Two processes', 60_000);
-      const processes = await expectAllRowsShown(page);
-      const both = workersPeak(processes, /^Process-\d$/);
-      if (cores >= 2) expect(both).toBeGreaterThan(140);
+      let ratio = 0;
+      for (let attempt = 0; attempt < 3 && !(ratio >= 1.25); attempt++) {
+        const threads = await measure(page, 'Two threads', /^Thread-\d/);
+        expect(threads.view.cores).toHaveLength(cores);
+        expect(threads.view.drawn?.rows.filter((row) => row.kind === 'core')).toHaveLength(cores);
+        expect(threads.view.drawn?.rows[0]).toMatchObject({ kind: 'total', name: 'All processes' });
+        // Taking turns: never much more than one core, however idle the machine.
+        expect(threads.peak).toBeGreaterThan(0);
+        expect(threads.peak).toBeLessThanOrEqual(125);
+        if (cores < 2) break;
+        const processes = await measure(page, 'Two processes', /^Process-\d$/);
+        ratio = processes.peak / threads.peak;
+      }
+      if (cores >= 2) expect(ratio).toBeGreaterThanOrEqual(1.25);
       await page.context().close();
     },
   );
@@ -259,7 +265,7 @@ describe('the Timeline on a projector', () => {
   });
 
   it('the Lab in step mode keeps all eight lanes in view under its banner', async () => {
-    const page = await openPage(browser, server.url, { width: 1280, height: 720 });
+    const page = await openPage(e2e.browser, e2e.server.url, { width: 1280, height: 720 });
     await page.getByRole('tab', { name: 'Lab' }).click();
     await page.keyboard.press('Control+Shift+P');
     await page.getByTestId('interpreter').getByText('Python 3').waitFor();
@@ -284,7 +290,7 @@ describe('the Timeline on a projector', () => {
   });
 
   it('lists the replay keys in the Lab’s ? overlay', async () => {
-    const page = await openPage(browser, server.url);
+    const page = await openPage(e2e.browser, e2e.server.url);
     await page.getByRole('tab', { name: 'Lab' }).click();
     await page.keyboard.press('?');
     const overlay = page.getByRole('dialog');

@@ -6,26 +6,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, startServer, type RunningServer } from './harness';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, useServerAndBrowser } from './harness';
 
 const VIEWS = ['Overview', 'System', 'Lab', 'Lessons'] as const;
 type View = (typeof VIEWS)[number];
 
 const marker = `procscope-views-${randomUUID().slice(0, 8)}`;
 const children: ChildProcess[] = [];
-let server: RunningServer;
-let browser: Browser;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
+const e2e = useServerAndBrowser();
+afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await browser?.close();
-  await server?.stop();
 });
 
 // Debian's interpreter where there is one: pyenv's `python3` launcher briefly shows as a second
@@ -126,7 +119,7 @@ const check: Record<View, (page: Page, label: string) => Promise<void>> = {
 
 describe('leaving every view and coming back', () => {
   it('the System view stays live, sortable and searchable after visiting each other view', async () => {
-    const page = await openPage(browser, server.url);
+    const page = await openPage(e2e.browser, e2e.server.url);
     await go(page, 'System', 'click');
     await checkSystemWorks(page, 'first');
     const others = VIEWS.filter((view) => view !== 'System');
@@ -140,7 +133,7 @@ describe('leaving every view and coming back', () => {
   });
 
   it('every other view still works after the app went everywhere else and back', async () => {
-    const page = await openPage(browser, server.url);
+    const page = await openPage(e2e.browser, e2e.server.url);
     for (const view of VIEWS.filter((candidate) => candidate !== 'System')) {
       await go(page, view, 'click');
       await check[view](page, view);
@@ -158,7 +151,7 @@ describe('leaving every view and coming back', () => {
       stdio: 'ignore',
     });
     children.push(busy);
-    const page = await openPage(browser, server.url);
+    const page = await openPage(e2e.browser, e2e.server.url);
     // A search that would hide it, left behind in the System view, must not.
     await go(page, 'System', 'click');
     await search(page).fill('no-such-process-anywhere');
@@ -198,7 +191,7 @@ describe('leaving every view and coming back', () => {
   });
 
   it('the help lists one Alt key per tab, and each key goes to the tab it names', async () => {
-    const page = await openPage(browser, server.url);
+    const page = await openPage(e2e.browser, e2e.server.url);
     const tabs = await page.getByRole('tab').allTextContents();
     expect(tabs.map((tab) => tab.trim())).toEqual([...VIEWS]);
     await page.keyboard.press('?');

@@ -1,8 +1,8 @@
 // Naming the writer of the bytes read from a run's output pipes. Every process of a run writes
 // into the same two pipes, so the bytes and their order are exactly what the program wrote; a
 // pipe does not say who wrote them, though. A traced interpreter whose stdout or stderr is one of
-// those pipes sends a notice after each write: (pid, count, CRC-32). The bytes at the front of
-// the pipe's unclaimed data are matched against the oldest notice of each writer; bytes nobody
+// those pipes sends a notice just before each write: (pid, count, CRC-32). The bytes at the front
+// of the pipe's unclaimed data are matched against the oldest notice of each writer; bytes nobody
 // claims within `holdMs` (a C program, os.write, an untraced interpreter) go out without a
 // writer, a line at a time, and claiming starts again after them.
 
@@ -25,6 +25,8 @@ interface StreamState {
   since: number;
   /** Per writer, its notices oldest first. */
   notices: Map<number, Notice[]>;
+  /** The writer of the last bytes given out, while they end mid-line. */
+  openWriter: number | undefined;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -86,7 +88,7 @@ export class OutputAttribution {
   private match(stream: Stream, final = false): void {
     const state = this.streams[stream];
     while (state.pending.length > 0) {
-      if (this.claim(stream, state)) continue;
+      if (this.claim(stream, state, final)) continue;
       const waited = this.clock() - state.since;
       if (!final && waited < this.holdMs && state.pending.length < MAX_PENDING_BYTES) {
         this.wake(stream, state, this.holdMs - waited);
@@ -101,20 +103,28 @@ export class OutputAttribution {
   }
 
   /** Gives the front of the pending bytes to the writer whose notice matches them. */
-  private claim(stream: Stream, state: StreamState): boolean {
+  private claim(stream: Stream, state: StreamState, final: boolean): boolean {
     let best: { pid: number; index: number; at: number } | undefined;
+    const open = state.openWriter;
     for (const [pid, queue] of state.notices) {
       const limit = Math.min(queue.length, LOOKAHEAD);
       for (let index = 0; index < limit; index++) {
         const notice = queue[index] as Notice;
         if (notice.count > state.pending.length) continue;
         if (crc32(state.pending.subarray(0, notice.count)) !== notice.crc) continue;
-        // Two writers may have written the same bytes: the one who noticed first wrote first.
-        if (!best || notice.at < best.at) best = { pid, index, at: notice.at };
+        // Two writers may have written the same bytes: the one whose line is open wrote them,
+        // else the one who noticed first.
+        if (!best || (best.pid !== open && (pid === open || notice.at < best.at)))
+          best = { pid, index, at: notice.at };
         break;
       }
     }
     if (!best) return false;
+    // print() writes its text and its "\n" apart, and a bare "\n" matches anyone's "\n". The
+    // writer who left its line open most likely ends it; its notice may come a little after
+    // another writer's, so it has until the hold to claim them.
+    const waited = this.clock() - state.since;
+    if (open !== undefined && best.pid !== open && !final && waited < this.holdMs) return false;
     const queue = state.notices.get(best.pid) as Notice[];
     const [notice] = queue.splice(0, best.index + 1).slice(-1);
     if (queue.length === 0) state.notices.delete(best.pid);
@@ -127,6 +137,7 @@ export class OutputAttribution {
     const at = state.since;
     state.pending = state.pending.subarray(end);
     state.since = this.clock();
+    state.openWriter = pid !== undefined && chunk.at(-1) !== 0x0a ? pid : undefined;
     this.write(pid, stream, chunk, at);
   }
 
@@ -152,5 +163,11 @@ export class OutputAttribution {
 }
 
 function newState(): StreamState {
-  return { pending: Buffer.alloc(0), since: 0, notices: new Map(), timer: undefined };
+  return {
+    pending: Buffer.alloc(0),
+    since: 0,
+    notices: new Map(),
+    openWriter: undefined,
+    timer: undefined,
+  };
 }

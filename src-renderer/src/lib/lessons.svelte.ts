@@ -340,10 +340,7 @@ export class LessonsStore {
   toggleObservation(index: number): void {
     const lesson = this.lesson;
     if (!lesson) return;
-    const ticked = this.ticked[lesson.id] ?? [];
-    this.ticked[lesson.id] = ticked.includes(index)
-      ? ticked.filter((i) => i !== index)
-      : [...ticked, index];
+    this.ticked[lesson.id] = toggled(this.ticked[lesson.id] ?? [], index);
   }
 
   /** Compare the open lesson's variations on one Timeline, or go back to the run on screen. */
@@ -359,10 +356,7 @@ export class LessonsStore {
   toggleCompared(variationId: string): void {
     const lesson = this.lesson;
     if (!lesson) return;
-    const out = this.leftOut[lesson.id] ?? [];
-    this.leftOut[lesson.id] = out.includes(variationId)
-      ? out.filter((id) => id !== variationId)
-      : [...out, variationId];
+    this.leftOut[lesson.id] = toggled(this.leftOut[lesson.id] ?? [], variationId);
   }
 
   /** Step mode for the next run, and for the run on screen while it is live. */
@@ -424,6 +418,11 @@ export function lifecycleByLine(lesson: Lesson, file: string): Map<number, Lifec
   for (const mark of lesson.lifecycleLines)
     if (mark.file === file) byLine.set(mark.line, [...(byLine.get(mark.line) ?? []), mark.call]);
   return byLine;
+}
+
+/** `list` without `item` if it holds it, else with it. */
+function toggled<T>(list: readonly T[], item: T): T[] {
+  return list.includes(item) ? list.filter((other) => other !== item) : [...list, item];
 }
 
 function messageOf(error: unknown): string {
