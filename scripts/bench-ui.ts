@@ -23,6 +23,8 @@ const SIZES = [1_000, 4_000];
 const WINDOW_MS = Number(process.env.PROCSCOPE_BENCH_WINDOW_MS ?? 30_000);
 /** Scrolling, at the larger size. */
 const SCROLL_MS = 12_000;
+/** The page's profile, at the smaller size. */
+const PROFILE_MS = 15_000;
 const USER_HZ = 100;
 const TMUX_SOCKET = `procscope-bench-${process.pid}`;
 
@@ -85,6 +87,22 @@ function treeOf(root: number, procs = allProcs()): Proc[] {
     queue.push(...(children.get(next.pid) ?? []));
   }
   return found;
+}
+
+/** A Chromium process's role, from its command line: renderer, gpu-process, utility… or browser. */
+function chromiumRole(pid: number): string {
+  try {
+    // Chromium rewrites its argv into one space-separated title, so split on both.
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+    const type = argv.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
+    if (type === 'utility') {
+      const name = argv.find((arg) => arg.startsWith('--utility-sub-type='));
+      return `utility (${name?.split('.').at(-2) ?? '?'})`;
+    }
+    return type ?? 'browser';
+  } catch {
+    return 'exited';
+  }
 }
 
 function rssMb(pid: number): number {
@@ -173,6 +191,8 @@ interface Cost {
   backend: number;
   page: number;
   pageProcesses: number;
+  /** The page's CPU ms per second by Chromium process role, largest first. */
+  pageByRole: Array<[string, number]>;
   top: number;
   htop: number;
   backendRssMb: number;
@@ -211,6 +231,7 @@ async function costAt(size: number, browser: Browser, server: RunningServer): Pr
     backend: perSecond('backend'),
     page: perSecond('page'),
     pageProcesses: after.page!.size,
+    pageByRole: byRole(before.page!, after.page!, seconds),
     top: perSecond('top'),
     htop: perSecond('htop'),
     backendRssMb: rssMb(serverPid),
@@ -218,6 +239,19 @@ async function costAt(size: number, browser: Browser, server: RunningServer): Pr
   await page.context().close();
   stopTerminals();
   return cost;
+}
+
+function byRole(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  seconds: number,
+): Array<[string, number]> {
+  const roles = new Map<string, number>();
+  for (const [pid, ms] of after) {
+    const role = chromiumRole(pid);
+    roles.set(role, (roles.get(role) ?? 0) + (ms - (before.get(pid) ?? 0)) / seconds);
+  }
+  return [...roles].sort((a, b) => b[1] - a[1]);
 }
 
 function printCost(cost: Cost): void {
@@ -230,6 +264,7 @@ function printCost(cost: Cost): void {
   console.log('|---|---:|---:|');
   row('Procscope backend (Node)', cost.backend, `${cost.backendRssMb.toFixed(0)} MB`);
   row(`Procscope page (Chromium, ${cost.pageProcesses} processes)`, cost.page);
+  for (const [role, ms] of cost.pageByRole) row(`· page: ${role}`, ms);
   row('`top -d 1`', cost.top);
   row('`htop -d 10`', cost.htop);
   const backendRatio = cost.backend / cost.top;
@@ -239,6 +274,56 @@ function printCost(cost: Cost): void {
       `(backend + page) ÷ htop = **${totalRatio.toFixed(2)}×** (target ≤ 1.0) · ` +
       `backend RSS ${cost.backendRssMb.toFixed(0)} MB (target ≤ 100 MB)`,
   );
+}
+
+// ---- where the page's time goes ---------------------------------------------------------------
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/**
+ * A V8 CPU profile of the page's main thread while it sits open, summed by function (self
+ * time). Run apart from the measured window: the profiler costs the page CPU of its own.
+ */
+async function profilePage(browser: Browser, server: RunningServer): Promise<void> {
+  const page = await openSystemView(browser, server);
+  await pause(5000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  await pause(PROFILE_MS);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
+    profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
+  };
+  await page.context().close();
+  const hits = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    const file =
+      url
+        .split('/')
+        .at(-1)
+        ?.replace(/-[\w-]{8}\.js$/, '.js') ?? '';
+    const key = url ? `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}` : functionName;
+    hits.set(key, (hits.get(key) ?? 0) + (node.hitCount ?? 0));
+    total += node.hitCount ?? 0;
+  }
+  const sampleMs = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
+  const busyMs = total * sampleMs;
+  console.log(
+    `\n### Where the page's main thread spends its time (V8 profile, ${PROFILE_MS / 1000} s, ` +
+      `${(busyMs / (PROFILE_MS / 1000)).toFixed(1)} ms busy per second)\n`,
+  );
+  console.log('| self time | function |');
+  console.log('|---:|---|');
+  for (const [key, count] of [...hits].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`| ${((100 * count) / total).toFixed(1)} % | \`${key}\` |`);
 }
 
 // ---- scrolling at the larger size ------------------------------------------------------------
@@ -302,6 +387,7 @@ async function main(): Promise<void> {
     for (const size of SIZES) {
       console.error(`measuring at ${size} processes…`);
       printCost(await costAt(size, browser, server));
+      if (size === SIZES[0]) await profilePage(browser, server);
     }
     await scrolling(browser, server);
   } finally {

@@ -7,7 +7,7 @@ import { needsBuild } from './start';
 const root = join(import.meta.dirname, '..');
 const BENCHES = [
   ['System sampler vs top, ps, pidusage, systeminformation', 'bench-system.ts'],
-  ['System view frame time with ~2,000 processes', 'bench-ui.ts'],
+  ['Leaving the System view open, against a running top and htop', 'bench-ui.ts'],
   ['Timeline layout and frame time', 'bench-timeline.ts'],
   ['Python tracer overhead', 'bench-lab.ts'],
   ['Class share: 60 viewers during a lesson run', 'bench-share.ts'],

@@ -123,6 +123,13 @@ async function record(args: string[], io: CliIo): Promise<number> {
   const options = parseRecord(args);
   const request = runRequest(options.program, options.step);
   const supervisor = new LabSupervisor({
+    // Each `procscope record` is a fresh process: what an earlier one learnt about the
+    // interpreter saves probing it again.
+    pythonCacheFile: path.join(
+      process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+      'procscope',
+      'pythons.json',
+    ),
     settings: {
       outputWindowBytes: CLI_OUTPUT_WINDOW_BYTES,
       // On a terminal a Python's stdout is line-buffered; into a pipe or a file it is not.

@@ -62,5 +62,19 @@ export interface ShareStatus {
   startedAt: number | null;
 }
 
+/** Nobody is sharing. */
+export function notSharing(systemShared: boolean): ShareStatus {
+  return {
+    active: false,
+    url: null,
+    qr: null,
+    address: null,
+    port: null,
+    viewers: 0,
+    systemShared,
+    startedAt: null,
+  };
+}
+
 /** Close code a viewer's socket gets when the teacher stops sharing: do not reconnect. */
 export const SHARE_ENDED_CLOSE_CODE = 4410;

@@ -23,6 +23,9 @@ export interface SystemLoad {
   cpuTotal: number;
   memoryUsedBytes: number;
   memoryTotalBytes: number;
+  /** Swap in use and in all; absent where the platform's sampler does not read it. */
+  swapUsedBytes?: number;
+  swapTotalBytes?: number;
   loadAverage: [number, number, number];
   uptimeSeconds: number;
   processCount: number;

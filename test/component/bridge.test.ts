@@ -1,5 +1,6 @@
 // The Bridge over a WebSocket: what it tells the user when the backend turns it away.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SHARE_ENDED_CLOSE_CODE } from '$common/share';
 import { Bridge } from '../../src-renderer/src/lib/bridge.svelte';
 
 class ScriptedSocket {
@@ -61,5 +62,22 @@ describe('Bridge over WebSocket', () => {
     socket.open();
     socket.close();
     expect(bridge.problem).toBe('Lost the connection to the Procscope backend. Reconnecting…');
+  });
+
+  it('reconnects after a drop, and stops for good when the teacher ends the share', () => {
+    vi.stubGlobal('WebSocket', ScriptedSocket);
+    const bridge = new Bridge(page);
+    const first = ScriptedSocket.last as ScriptedSocket;
+    first.open();
+    first.close();
+    vi.advanceTimersByTime(10_000);
+    const second = ScriptedSocket.last as ScriptedSocket;
+    expect(second).not.toBe(first);
+    second.open();
+    second.close(SHARE_ENDED_CLOSE_CODE);
+    expect(bridge.state).toBe('ended');
+    expect(bridge.problem).toBe('The teacher stopped sharing.');
+    vi.advanceTimersByTime(60_000);
+    expect(ScriptedSocket.last).toBe(second);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SystemStore } from '../../src-renderer/src/lib/system.svelte';
 import { FakeBridge } from './fake-bridge';
-import { machine, row, snapshot, tick } from './fixtures';
+import { load, machine, row, snapshot, tick } from './fixtures';
 
 async function connectedStore(processes = [row(1), row(2)]) {
   const bridge = new FakeBridge({
@@ -45,5 +45,38 @@ describe('SystemStore', () => {
     expect(history).toHaveLength(120);
     expect(history.at(-1)).toBe(510);
     expect(system.cpuHistory.length).toBe(120);
+  });
+
+  it('keeps a history per core, of memory and swap, and of each process’s resident memory', async () => {
+    const { bridge, system } = await connectedStore([row(1)]);
+    const swap = { swapTotalBytes: 4 * 1024 ** 3, swapUsedBytes: 1024 ** 3 };
+    bridge.emit(
+      'system.tick',
+      tick(11, { load: load(swap), upserts: [row(1, { rssBytes: 100 })] }),
+    );
+    bridge.emit(
+      'system.tick',
+      tick(12, {
+        load: load({ ...swap, cpuPerCore: [90, 0, 5, 100] }),
+        upserts: [row(1, { rssBytes: 300 })],
+      }),
+    );
+    expect(system.coreHistories()).toEqual([
+      [10, 90],
+      [20, 0],
+      [30, 5],
+      [40, 100],
+    ]);
+    expect(system.memoryHistory.toArray()).toEqual([25, 25]);
+    expect(system.swapHistory.toArray()).toEqual([25, 25]);
+    expect(system.memoryHistoryOf('1:1700000000001')).toEqual([100, 300]);
+    // A platform without swap figures leaves the swap history empty rather than at zero.
+    bridge.emit('system.tick', tick(13, { load: load() }));
+    expect(system.swapHistory.length).toBe(2);
+    // A core coming online starts the per-core histories afresh, one ring per core.
+    bridge.emit('system.tick', tick(14, { load: load({ cpuPerCore: [1, 2, 3, 4, 5] }) }));
+    expect(system.coreHistories()).toEqual([[1], [2], [3], [4], [5]]);
+    bridge.emit('system.tick', tick(15, { removed: ['1:1700000000001'] }));
+    expect(system.memoryHistoryOf('1:1700000000001')).toEqual([]);
   });
 });

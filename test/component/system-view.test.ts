@@ -10,7 +10,7 @@ import { Preferences } from '../../src-renderer/src/lib/preferences.svelte';
 import { SystemStore } from '../../src-renderer/src/lib/system.svelte';
 import { SystemViewState } from '../../src-renderer/src/lib/system-view.svelte';
 import { FakeBridge } from './fake-bridge';
-import { machine, row, snapshot, tick } from './fixtures';
+import { load, machine, row, snapshot, tick } from './fixtures';
 
 type SignalAnswer = () => SignalResult;
 
@@ -164,7 +164,7 @@ describe('System view: the table', () => {
     await flush();
     expect(bodyRows().length).toBeLessThan(60);
     expect(rowOf(1502)).toHaveTextContent('1.0');
-  });
+  }, 20_000);
 
   it('keeps the selected row in view and focused while live re-sorting moves it', async () => {
     // CPU falls with the pid, so the list is sorted by pid too: index i holds pid i + 2.
@@ -708,6 +708,46 @@ describe('System view: choosing columns', () => {
     view.setColumn('threads', false);
     expect(view.order).toEqual({ key: 'cpu', direction: 'descending' });
   });
+});
+
+describe('System view: history graphs', () => {
+  it('shows every core’s and memory and swap’s history in the header, and the selected process’s CPU and memory in the details', async () => {
+    const { bridge } = setup(sample());
+    await expect.poll(() => bodyRows().length).toBe(4);
+    const swap = { swapTotalBytes: 2 * 1024 ** 3, swapUsedBytes: 512 * 1024 ** 2 };
+    for (let seq = 11; seq <= 13; seq++)
+      bridge.emit(
+        'system.tick',
+        tick(seq, {
+          load: load({ ...swap, cpuPerCore: [seq, 20, 30, 95] }),
+          upserts: [row(200, { name: 'python3', cpu: seq * 5, rssBytes: seq * 1024 ** 2 })],
+        }),
+      );
+    await flush();
+    expect(screen.getByTestId('core-history')).toHaveAccessibleName(
+      /one lane per core.*core 0 13%, core 1 20%, core 2 30%, core 3 95%/,
+    );
+    expect(screen.getByTestId('memory-history')).toHaveAccessibleName(
+      /Memory in use \(upper lane\) and swap in use \(lower lane\) over the last 120 seconds: now 25% of memory/,
+    );
+    expect(screen.getByTestId('strip-swap')).toHaveTextContent('swap 512 MiB of 2.0 GiB');
+
+    await fireEvent.click(rowOf(200)!);
+    expect(screen.getByTestId('details-cpu-history')).toHaveAccessibleName(
+      'CPU of python3 over the last 2 min: peak 65.0%',
+    );
+    expect(screen.getByTestId('details-memory-history')).toHaveAccessibleName(
+      'Resident memory of python3 over the last 2 min: peak 13.0 MiB',
+    );
+
+    // Without swap figures the strip says so rather than showing an empty graph as "no swap".
+    bridge.emit('system.tick', tick(14, { load: load() }));
+    await flush();
+    expect(screen.getByTestId('strip-swap')).toHaveTextContent('swap not reported here');
+    bridge.emit('system.tick', tick(15, { load: load({ swapTotalBytes: 0, swapUsedBytes: 0 }) }));
+    await flush();
+    expect(screen.getByTestId('strip-swap')).toHaveTextContent('no swap');
+  }, 20_000);
 });
 
 /** localStorage as a plain map, one per test: what a reload of the same origin reads back. */

@@ -182,4 +182,46 @@ describe('System view, end to end', () => {
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     await page.context().close();
   });
+
+  it('adds columns from the keyboard, with live figures for our own process, and keeps them after a reload', async () => {
+    const program = await startProgram('columns');
+    const page = await openSystem();
+    await page.getByRole('button', { name: 'Columns' }).click();
+    const menu = page.getByRole('menu', { name: 'Columns' });
+    // Keyboard only: down to the disk reads, Enter ticks it; then PPID by click; Esc closes.
+    await expect
+      .poll(() =>
+        menu
+          .getByRole('menuitemcheckbox')
+          .first()
+          .evaluate((item) => item === document.activeElement),
+      )
+      .toBe(true);
+    for (let index = 0; index < 9; index++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await menu.getByRole('menuitemcheckbox', { name: 'Parent PID' }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => menu.count()).toBe(0);
+
+    const header = (name: string) =>
+      page.getByRole('columnheader', { name: new RegExp(`^${name}`) });
+    await header('Disk read').waitFor();
+    await header('PPID').waitFor();
+    await findAndSelect(page, 'columns', program.pid);
+    const row = page.locator(`[role="row"][data-pid="${program.pid}"]`);
+    const cell = async (name: string) => {
+      const names = await page.getByRole('columnheader').allTextContents();
+      const index = names.findIndex((text) => text.trim().startsWith(name));
+      return (await row.getByRole('gridcell').nth(index).textContent())?.trim();
+    };
+    expect(await cell('PPID')).toBe(String(process.pid));
+    // Readable for our own process: a rate once two reads have been taken, never —.
+    await expect.poll(() => cell('Disk read'), { timeout: 10_000 }).toMatch(/^(0|[\d.]+ \w+\/s)$/);
+
+    await page.reload();
+    await page.getByRole('tab', { name: 'System' }).click();
+    await header('Disk read').waitFor();
+    await header('PPID').waitFor();
+    await page.context().close();
+  });
 });

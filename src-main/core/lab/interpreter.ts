@@ -3,6 +3,8 @@
 // shell script) on every start, and would sit between the supervisor and the real process.
 
 import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { ProcscopeError } from '../../common/errors';
 import { MIN_PYTHON, type PythonInfo } from '../../common/lab';
 import { trackHelper } from '../helpers';
@@ -51,8 +53,10 @@ function probe(candidate: Candidate): Promise<Probe> {
  * Compile the tracer's modules once per interpreter version. Every traced interpreter of a run
  * imports them; with PYTHONDONTWRITEBYTECODE set, or a read-only install, Python would compile
  * them again each time (~5 ms per process). Failure is harmless: Python compiles in memory.
+ * Nothing is started when the bytecode for this version is there and newer than the sources.
  */
 export function precompile(python: PythonInfo, directory: string): Promise<void> {
+  if (compiled(python, directory)) return Promise.resolve();
   return new Promise((resolve) => {
     trackHelper(
       execFile(
@@ -64,6 +68,77 @@ export function precompile(python: PythonInfo, directory: string): Promise<void>
       'Procscope compiling its tracer for this Python',
     );
   });
+}
+
+function compiled(python: PythonInfo, directory: string): boolean {
+  const [major, minor] = python.version.split('.');
+  const tag = `.cpython-${major}${minor}.pyc`;
+  try {
+    for (const folder of [directory, path.join(directory, 'procscope_tracer')]) {
+      for (const name of readdirSync(folder)) {
+        if (!name.endsWith('.py')) continue;
+        const cached = path.join(folder, '__pycache__', name.replace(/\.py$/, tag));
+        if (statSync(cached).mtimeMs < statSync(path.join(folder, name)).mtimeMs) return false;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What probing found, kept in a file between processes (the CLI starts afresh each time): a
+ * launcher like a pyenv shim costs a shell and a Python start per probe. An entry is trusted
+ * while the interpreter it names still has the same modification time.
+ */
+export class PythonCache {
+  private entries: Record<string, PythonInfo & { mtimeMs: number }> | undefined;
+
+  constructor(private readonly file: string) {}
+
+  get(command: string): PythonInfo | undefined {
+    const entry = this.load()[this.key(command)];
+    if (!entry) return undefined;
+    try {
+      if (statSync(entry.path).mtimeMs === entry.mtimeMs) {
+        return { path: entry.path, version: entry.version };
+      }
+    } catch {
+      // Gone: probe again.
+    }
+    return undefined;
+  }
+
+  set(command: string, python: PythonInfo): void {
+    try {
+      const entries = this.load();
+      entries[this.key(command)] = { ...python, mtimeMs: statSync(python.path).mtimeMs };
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      writeFileSync(this.file, `${JSON.stringify(entries)}\n`);
+    } catch {
+      // Not remembered: the next run probes again.
+    }
+  }
+
+  private key(command: string): string {
+    return `${command}\u0000${process.env.PATH ?? ''}`;
+  }
+
+  private load(): Record<string, PythonInfo & { mtimeMs: number }> {
+    if (!this.entries) {
+      try {
+        const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+        this.entries =
+          parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? (parsed as Record<string, PythonInfo & { mtimeMs: number }>)
+            : {};
+      } catch {
+        this.entries = {};
+      }
+    }
+    return this.entries;
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 // Naming the writer of the bytes read from a run's output pipes. Every process of a run writes
 // into the same two pipes, so the bytes and their order are exactly what the program wrote; a
 // pipe does not say who wrote them, though. A traced interpreter whose stdout or stderr is one of
-// those pipes sends a notice after each write: (pid, count, CRC-32). The bytes at the front of
-// the pipe's unclaimed data are matched against the oldest notice of each writer; bytes nobody
+// those pipes sends a notice just before each write: (pid, count, CRC-32). The bytes at the front
+// of the pipe's unclaimed data are matched against the oldest notice of each writer; bytes nobody
 // claims within `holdMs` (a C program, os.write, an untraced interpreter) go out without a
 // writer, a line at a time, and claiming starts again after them.
 

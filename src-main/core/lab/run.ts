@@ -352,6 +352,11 @@ export class LabRun implements TracerSink {
     // Nothing else changes in the program's environment: no PYTHONUNBUFFERED, no encoding.
     // Windows is the exception: a console there is UTF-8 for Python, a pipe is not.
     if (settings.console && process.platform === 'win32') env.PYTHONIOENCODING ??= 'utf-8';
+    const argv =
+      this.plan.kind === 'python'
+        ? [this.plan.python.path, ...this.plan.options, this.plan.file, ...this.plan.args]
+        : [this.plan.file, ...this.plan.args];
+    if (!settings.trace) return { argv, cwd: this.plan.cwd, env, traced: false };
     Object.assign(env, {
       PYTHONPATH: [tracerRoot, env.PYTHONPATH].filter(Boolean).join(path.delimiter),
       PROCSCOPE_TRACE: '1',
@@ -362,10 +367,6 @@ export class LabRun implements TracerSink {
       PROCSCOPE_IPC_LIMIT: String(settings.ipcEventLimit),
       PROCSCOPE_TASK_LIMIT: String(settings.taskEventLimit),
     });
-    const argv =
-      this.plan.kind === 'python'
-        ? [this.plan.python.path, ...this.plan.options, this.plan.file, ...this.plan.args]
-        : [this.plan.file, ...this.plan.args];
     return { argv, cwd: this.plan.cwd, env, traced: true };
   }
 
@@ -430,6 +431,9 @@ export class LabRun implements TracerSink {
           : "The run's watchdog exited unexpectedly; the run was killed.";
       this.setState('failed');
     }
+    // Every process of the run is gone; a tracer that connected just before its process ended
+    // may not have been heard yet.
+    await this.deps.server.settled();
     await this.channelsClosed();
     if (this.watchdog) this.deps.stdin?.unpipe(this.watchdog.stdin);
     this.unregister?.();

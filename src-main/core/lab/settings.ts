@@ -32,6 +32,11 @@ export interface LabSettings {
   console: boolean;
   /** Output no traced process claims is held this long for a claim, then shown without one. */
   outputHoldMs: number;
+  /**
+   * Load the tracer into the run's Python processes. Off, a run is observed from outside only,
+   * its program untouched: what the benchmarks compare a traced run against.
+   */
+  trace: boolean;
 }
 
 export const DEFAULT_LAB_SETTINGS: LabSettings = {
@@ -47,4 +52,5 @@ export const DEFAULT_LAB_SETTINGS: LabSettings = {
   keepEndedRuns: 20,
   console: true,
   outputHoldMs: 40,
+  trace: true,
 };

@@ -17,7 +17,7 @@ import { probeProcesses, readCoreTimes } from '../system/probe';
 import type { CoreReader, ProcessProbe } from './observer';
 import { defaultTracerRoot } from './paths';
 import { createProcessTreeReader, type ProcessTreeReader } from './process-tree';
-import { findPython, precompile } from './interpreter';
+import { findPython, precompile, PythonCache } from './interpreter';
 import { LabRun } from './run';
 import { DEFAULT_LAB_SETTINGS, type LabSettings } from './settings';
 import { TracerServer } from './tracer-server';
@@ -34,6 +34,8 @@ export interface LabSupervisorOptions {
   /** How run membership is read from the OS; defaults to this platform's reader. */
   tree?: ProcessTreeReader;
   settings?: Partial<LabSettings>;
+  /** Where to remember interpreters found, between processes (the CLI's data folder). */
+  pythonCacheFile?: string;
 }
 
 /** For callers in Node (the CLI): the program's stdin, and its output byte for byte. */
@@ -59,6 +61,7 @@ export class LabSupervisor {
   // Asking an interpreter for its version (and compiling the tracer for it) costs process
   // starts: once per interpreter.
   private readonly pythons = new Map<string, Promise<PythonInfo>>();
+  private readonly pythonCache: PythonCache | undefined;
   private disposed = false;
 
   constructor(options: LabSupervisorOptions = {}) {
@@ -67,6 +70,9 @@ export class LabSupervisor {
     this.cores = options.cores ?? (() => readCoreTimes());
     this.tree = options.tree ?? createProcessTreeReader();
     this.settings = { ...DEFAULT_LAB_SETTINGS, ...options.settings };
+    this.pythonCache = options.pythonCacheFile
+      ? new PythonCache(options.pythonCacheFile)
+      : undefined;
   }
 
   updateSettings(settings: Partial<LabSettings>): void {
@@ -78,10 +84,14 @@ export class LabSupervisor {
     const key = preferred ?? this.settings.python ?? '';
     let found = this.pythons.get(key);
     if (!found) {
-      found = findPython(key || undefined).then(async (python) => {
-        await precompile(python, this.tracerRoot);
-        return python;
-      });
+      const cached = this.pythonCache?.get(key);
+      found = (cached ? Promise.resolve(cached) : findPython(key || undefined)).then(
+        async (python) => {
+          if (!cached) this.pythonCache?.set(key, python);
+          await precompile(python, this.tracerRoot);
+          return python;
+        },
+      );
       this.pythons.set(key, found);
       // A failure is not remembered: the user may install Python and try again.
       found.catch(() => this.pythons.delete(key));

@@ -7,13 +7,14 @@
 // the limit, and tells every live run when it is gone; the run then says how many of its
 // processes went untraced and why.
 
+import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { HelloSchema, type Hello, type StepControl } from './tracer-protocol';
 
 const HELLO_TIMEOUT_MS = 5_000;
 const MAX_HELLO_BYTES = 64 * 1024;
-// A batch line is at most 64 events, each with at most an 8 kB traceback.
+// A batch line is at most 256 events, each with at most an 8 kB traceback.
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 /** The connection of one traced process. */
@@ -39,6 +40,8 @@ export interface TracerSink {
 }
 
 const NOTICE = /^o([12]) (\d+) (\d+)$/;
+/** The first line of the server's own connection in settled(): never a valid hello. */
+const PROBE = 'settle ';
 /** Descriptors left below which the next connection is taken to be one that may not fit. */
 const FD_HEADROOM = 4;
 const ACCEPT_FAILURES: Record<string, string> = {
@@ -53,6 +56,10 @@ export class TracerServer {
   private listening: Promise<number> | undefined;
   private readonly server = net.createServer((socket) => this.accept(socket));
   private readonly sockets = new Set<net.Socket>();
+  /** Accepted, first line not read yet: whose they are is not known. */
+  private readonly unheard = new Set<net.Socket>();
+  private readonly probes = new Map<string, () => void>();
+  private readonly onHeard = new Set<() => void>();
   private accepting = false;
 
   constructor() {
@@ -88,6 +95,45 @@ export class TracerServer {
     return () => this.sinks.delete(token);
   }
 
+  /**
+   * Resolves once every connection made before the call has been heard: its hello routed to a
+   * run, or the connection gone. A run waits for this when its processes have all exited, since
+   * a tracer that connected just before its process ended may still sit in the listen queue or
+   * unread in its socket (the more so when this process is busy), and its events would be lost.
+   * The listen queue is first in, first out: once a connection made now is accepted, every
+   * earlier one is too. Bounded by the hello timeout, after which an unheard peer is dropped.
+   */
+  async settled(): Promise<void> {
+    if (!this.listening) return;
+    const port = await this.listening.catch(() => undefined);
+    if (port === undefined) return;
+    await new Promise<void>((resolve) => {
+      const id = randomUUID();
+      const probe = net.connect(port, '127.0.0.1');
+      const done = (): void => {
+        clearTimeout(timer);
+        this.probes.delete(id);
+        probe.destroy();
+        resolve();
+      };
+      const timer = setTimeout(done, HELLO_TIMEOUT_MS);
+      this.probes.set(id, done);
+      probe.on('error', done);
+      probe.write(`${PROBE}${id}\n`);
+    });
+    const earlier = new Set(this.unheard);
+    if (earlier.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        for (const socket of earlier) if (!this.unheard.has(socket)) earlier.delete(socket);
+        if (earlier.size > 0) return;
+        this.onHeard.delete(check);
+        resolve();
+      };
+      this.onHeard.add(check);
+    });
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     if (!this.listening) return;
@@ -96,8 +142,12 @@ export class TracerServer {
 
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
+    this.unheard.add(socket);
     this.checkHeadroom();
-    socket.once('close', () => this.sockets.delete(socket));
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.heard(socket);
+    });
     socket.setNoDelay(true);
     let buffered = Buffer.alloc(0);
     const timer = setTimeout(() => socket.destroy(), HELLO_TIMEOUT_MS);
@@ -110,7 +160,14 @@ export class TracerServer {
       }
       clearTimeout(timer);
       socket.off('data', onData);
-      const hello = parseHello(buffered.subarray(0, end));
+      const first = buffered.subarray(0, end);
+      if (first.toString('latin1').startsWith(PROBE)) {
+        socket.destroy();
+        this.probes.get(first.toString('latin1').slice(PROBE.length))?.();
+        return;
+      }
+      this.heard(socket);
+      const hello = parseHello(first);
       const sink = hello && this.sinks.get(hello.token);
       if (!hello || !sink) {
         socket.destroy();
@@ -120,6 +177,11 @@ export class TracerServer {
     };
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
+  }
+
+  private heard(socket: net.Socket): void {
+    if (!this.unheard.delete(socket)) return;
+    for (const check of [...this.onHeard]) check();
   }
 
   private checkHeadroom(): void {

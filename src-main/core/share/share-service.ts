@@ -15,12 +15,13 @@ import {
 } from '../../common/contract';
 import { ProcscopeError, type ApiError } from '../../common/errors';
 import type { LabEvent } from '../../common/lab';
-import type {
-  NetworkChoice,
-  ShareNavigation,
-  ShareStage,
-  ShareStatus,
-  ViewerAccess,
+import {
+  notSharing,
+  type NetworkChoice,
+  type ShareNavigation,
+  type ShareStage,
+  type ShareStatus,
+  type ViewerAccess,
 } from '../../common/share';
 import { EventHub, type EventListener } from '../backend';
 import { qrCode } from './qr';
@@ -114,18 +115,7 @@ export class ShareService {
 
   status(): ShareStatus {
     const active = this.active;
-    if (!active) {
-      return {
-        active: false,
-        url: null,
-        qr: null,
-        address: null,
-        port: null,
-        viewers: 0,
-        systemShared: this.systemShared,
-        startedAt: null,
-      };
-    }
+    if (!active) return notSharing(this.systemShared);
     return {
       active: true,
       url: active.listener.url,

@@ -140,7 +140,14 @@ export function parseMeminfo(text: string): MemoryUsage | undefined {
   // MemAvailable counts reclaimable cache; kernels before 3.14 lack it, MemFree is the fallback.
   const available = field('MemAvailable') ?? field('MemFree');
   if (totalBytes === undefined || available === undefined) return undefined;
-  return { totalBytes, usedBytes: totalBytes - available };
+  const swapTotalBytes = field('SwapTotal');
+  const swapFree = field('SwapFree');
+  const usage: MemoryUsage = { totalBytes, usedBytes: totalBytes - available };
+  if (swapTotalBytes !== undefined && swapFree !== undefined) {
+    usage.swapTotalBytes = swapTotalBytes;
+    usage.swapUsedBytes = swapTotalBytes - swapFree;
+  }
+  return usage;
 }
 
 /** The effective uid: the one ps and top show, and the one that decides who may signal. */

@@ -265,6 +265,8 @@ export class SystemMonitor {
       cpuTotal: cpu.total,
       memoryUsedBytes: memory.usedBytes,
       memoryTotalBytes: memory.totalBytes,
+      swapUsedBytes: memory.swapUsedBytes,
+      swapTotalBytes: memory.swapTotalBytes,
       loadAverage: [one, five, fifteen],
       uptimeSeconds: os.uptime(),
       processCount: this.table.size,

@@ -67,6 +67,9 @@ export interface CoreTimes {
 export interface MemoryUsage {
   totalBytes: number;
   usedBytes: number;
+  /** Absent where reading it would cost a child process per tick (macOS, Windows). */
+  swapTotalBytes?: number;
+  swapUsedBytes?: number;
 }
 
 export interface PlatformSampler {

@@ -32,6 +32,11 @@ export function exitCodeOfSignal(name: string): number | null {
   return SIGNAL_NUMBERS[name] ?? null;
 }
 
+/** Process.exitcode of an ending that gives a code or a signal (or neither): null if unknown. */
+export function exitStatus(ending: { exitCode?: number | null; signal?: string | null }) {
+  return ending.exitCode ?? (ending.signal ? exitCodeOfSignal(ending.signal) : null);
+}
+
 // A real minus sign: a hyphen next to a digit reads as a dash on a projector.
 export const signedCode = (code: number): string => (code < 0 ? `−${-code}` : String(code));
 

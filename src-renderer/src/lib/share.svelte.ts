@@ -3,26 +3,15 @@
 // side (FollowStore): where the teacher is and what is shared, and following it — or not, when
 // the student turns "follow" off to look around on their own.
 import type { NetworkChoice, ShareNavigation, ShareStage, ShareStatus } from '$common/share';
-import { SYSTEM_VIEWS } from '$common/share';
+import { notSharing, SYSTEM_VIEWS } from '$common/share';
 import type { Bridge } from './bridge.svelte';
 import type { Navigation } from './navigation.svelte';
 
 /** Navigation settles (a key held on the lesson list) before it is published. */
 const PUBLISH_DELAY_MS = 60;
 
-const IDLE: ShareStatus = {
-  active: false,
-  url: null,
-  qr: null,
-  address: null,
-  port: null,
-  viewers: 0,
-  systemShared: false,
-  startedAt: null,
-};
-
 export class ShareStore {
-  status = $state.raw<ShareStatus>(IDLE);
+  status = $state.raw<ShareStatus>(notSharing(false));
   dialogOpen = $state(false);
   interfaces = $state.raw<NetworkChoice[] | null>(null);
   /** The address chosen in the dialog. */

@@ -40,6 +40,12 @@ export class SystemStore {
 
   readonly cpuHistory = new Ring(HISTORY_LENGTH);
   readonly memoryHistory = new Ring(HISTORY_LENGTH);
+  /** Swap in use, % of all swap; stays empty where the platform does not report swap. */
+  readonly swapHistory = new Ring(HISTORY_LENGTH);
+  /** One ring per logical core, % busy. */
+  private coreRings: Ring[] = [];
+  /** Resident memory of every process, bytes, as long as its CPU history. */
+  private readonly memoryOfProcess = new Map<ProcessId, Ring>();
   private readonly processHistory = new Map<ProcessId, Ring>();
   private readonly threadHistory = new Map<string, Ring>();
   private readonly byId = new Map<ProcessId, ProcessRow>();
@@ -87,6 +93,16 @@ export class SystemStore {
     return this.processHistory.get(id)?.toArray() ?? [];
   }
 
+  /** Resident memory of one process over the history's length, bytes. */
+  memoryHistoryOf(id: ProcessId): number[] {
+    return this.memoryOfProcess.get(id)?.toArray() ?? [];
+  }
+
+  /** Each core's history, oldest first. */
+  coreHistories(): number[][] {
+    return this.coreRings.map((ring) => ring.toArray());
+  }
+
   threadHistoryOf(id: ProcessId, tid: number): number[] {
     return this.threadHistory.get(`${id}/${tid}`)?.toArray() ?? [];
   }
@@ -104,6 +120,9 @@ export class SystemStore {
       this.machine = machine;
       this.byId.clear();
       for (const row of snapshot.processes) this.byId.set(row.id, row);
+      // Whatever exited while the deltas were lost has no removal to prune its history by.
+      for (const histories of [this.processHistory, this.memoryOfProcess])
+        for (const id of histories.keys()) if (!this.byId.has(id)) histories.delete(id);
       this.seq = snapshot.seq;
       this.load = snapshot.load;
       this.intervalMs = snapshot.intervalMs;
@@ -131,6 +150,7 @@ export class SystemStore {
       if (gone) vanished.push(gone);
       this.byId.delete(id);
       this.processHistory.delete(id);
+      this.memoryOfProcess.delete(id);
     }
     for (const row of tick.upserts) {
       if (!this.byId.has(row.id)) appeared.push(row.id);
@@ -189,10 +209,21 @@ export class SystemStore {
   private recordHistory(tick: SystemTick): void {
     this.cpuHistory.push(tick.load.cpuTotal);
     this.memoryHistory.push((100 * tick.load.memoryUsedBytes) / tick.load.memoryTotalBytes);
+    const { swapUsedBytes, swapTotalBytes } = tick.load;
+    if (swapUsedBytes !== undefined && swapTotalBytes)
+      this.swapHistory.push((100 * swapUsedBytes) / swapTotalBytes);
+    const cores = tick.load.cpuPerCore;
+    // A core brought online or taken offline starts every core's history afresh.
+    if (this.coreRings.length !== cores.length)
+      this.coreRings = cores.map(() => new Ring(HISTORY_LENGTH));
+    cores.forEach((value, index) => this.coreRings[index]?.push(value));
     for (const [id, row] of this.byId) {
       let ring = this.processHistory.get(id);
       if (!ring) this.processHistory.set(id, (ring = new Ring(HISTORY_LENGTH)));
       ring.push(row.cpu);
+      let memory = this.memoryOfProcess.get(id);
+      if (!memory) this.memoryOfProcess.set(id, (memory = new Ring(HISTORY_LENGTH)));
+      memory.push(row.rssBytes);
     }
     const seen = new Set<string>();
     for (const [id, threads] of Object.entries(tick.threads)) {

@@ -87,6 +87,17 @@ describe('/proc text files', () => {
     expect(parseMeminfo('')).toBeUndefined();
   });
 
+  it('reads swap in use as SwapTotal − SwapFree, as free(1) does', () => {
+    const text =
+      'MemTotal: 8000 kB\nMemAvailable: 6000 kB\nSwapTotal: 2048 kB\nSwapFree: 1536 kB\n';
+    expect(parseMeminfo(text)).toEqual({
+      totalBytes: 8000 * 1024,
+      usedBytes: 2000 * 1024,
+      swapTotalBytes: 2048 * 1024,
+      swapUsedBytes: 512 * 1024,
+    });
+  });
+
   it('takes the effective uid from status', () => {
     expect(parseStatusUid('Name:\tsudo\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n')).toBe(
       0,

@@ -575,40 +575,14 @@ export function drawMarker(
     case 'terminate':
       p.rect(x - r, y - r, r * 2, r * 2, { fill: theme.error, ...halo });
       break;
-    case 'kill':
-      p.segments(
-        [
-          x - r * 1.2,
-          y - r * 1.2,
-          x + r * 1.2,
-          y + r * 1.2,
-          x - r * 1.2,
-          y + r * 1.2,
-          x + r * 1.2,
-          y - r * 1.2,
-        ],
-        {
-          stroke: theme.panel,
-          lineWidth: 6 * metrics.scale,
-        },
-      );
-      p.segments(
-        [
-          x - r * 1.2,
-          y - r * 1.2,
-          x + r * 1.2,
-          y + r * 1.2,
-          x - r * 1.2,
-          y + r * 1.2,
-          x + r * 1.2,
-          y - r * 1.2,
-        ],
-        {
-          stroke: theme.error,
-          lineWidth: 3.5 * metrics.scale,
-        },
-      );
+    case 'kill': {
+      const d = r * 1.2;
+      const cross = [x - d, y - d, x + d, y + d, x - d, y + d, x + d, y - d];
+      // A wide stroke in the panel colour under the red one: a halo, as the other shapes have.
+      p.segments(cross, { stroke: theme.panel, lineWidth: 6 * metrics.scale });
+      p.segments(cross, { stroke: theme.error, lineWidth: 3.5 * metrics.scale });
       break;
+    }
     case 'close':
       p.circle(x, y, r * 0.8, {
         fill: theme.panel,

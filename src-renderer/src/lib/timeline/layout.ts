@@ -19,7 +19,7 @@ import type {
   ThreadObjFacts,
   WaitFacts,
 } from './facts';
-import { lines, shortName, SIGNAL_NUMBERS, where } from './names';
+import { exitStatus, lines, shortName, where } from './names';
 import { Projection } from './projection';
 
 export { objectLaneId, processLaneId, threadLaneId } from './names';
@@ -289,8 +289,7 @@ export class TimelineBuilder {
     if (event.kind === 'run.started') return;
     if (event.kind === 'run.ended') {
       this.ended = true;
-      const code = event.exitCode ?? (event.signal ? SIGNAL_NUMBERS[event.signal] : null);
-      this.rootExit = code ?? null;
+      this.rootExit = exitStatus(event);
       return;
     }
     if (event.kind === 'step.resumed') return this.resumed(event);
@@ -319,8 +318,7 @@ export class TimelineBuilder {
         else this.rootPid ??= located.pid;
         break;
       case 'proc.exited': {
-        const code = located.exitCode ?? (located.signal ? SIGNAL_NUMBERS[located.signal] : null);
-        proc.exited = { t: located.t, code: code ?? null };
+        proc.exited = { t: located.t, code: exitStatus(located) };
         break;
       }
       case 'script.end':

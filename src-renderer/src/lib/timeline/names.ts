@@ -4,7 +4,7 @@
 import type { CallSite, ObjectId } from '$common/lab';
 import { fileName } from '../process-names';
 
-export { SIGNAL_NUMBERS } from '../process-names';
+export { exitStatus, SIGNAL_NUMBERS } from '../process-names';
 
 export function where(at: CallSite | null): string {
   return at ? `at ${fileName(at.file)}:${at.line}` : '';

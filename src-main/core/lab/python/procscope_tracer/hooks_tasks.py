@@ -13,13 +13,19 @@ from . import frames, link, wire
 from .link import emit, guarded
 from .patching import wrap_method
 
+# multiprocessing.pool, once hooked: its mappers run the chunks of a traced map.
+_pool = None
+
 
 def install_pool(module):
     wrap_method(module.Pool, 'apply_async', _apply_async)
     wrap_method(module.Pool, '_map_async', _map_async(module))
     wrap_method(module.Pool, 'imap', _imap('Pool.imap'))
     wrap_method(module.Pool, 'imap_unordered', _imap('Pool.imap_unordered'))
+    global _pool
+    _pool = module
     wire.run_task = _run_task
+    wire.run_chunk = _run_chunk
 
 
 def install_executor(module):
@@ -81,7 +87,7 @@ def _map_async(pool_module):
             if task is not None:
                 func = wire.ItemTask(task, func, mapper is pool_module.starmapstar)
                 iterable = list(enumerate(iterable))
-                mapper = pool_module.mapstar
+                mapper = wire.mapstar
             try:
                 return original(self, func, iterable, mapper, chunksize, callback, error_callback)
             except BaseException as exc:
@@ -141,7 +147,38 @@ def _executor_map(original):
     return map
 
 
-def _run_task(task, index, func, args, kwargs):
+def _run_chunk(item_task, pairs):
+    """One chunk of a traced map in a worker. Its items are reported one by one while the
+    worker's task budget lasts, in one batch sent when the chunk is done; the rest runs as an
+    untraced map does. Both go through the pool's own mapper, so a task's traceback shows the
+    frames it shows plainly."""
+    task, func, star = item_task.task, item_task.func, item_task.star
+    budget = link.budget('tasks')
+    count = 0 if budget.spent else max(budget.left, 0)
+    head, rest = pairs[:count], pairs[count:]
+
+    def call(pair):
+        index, item = pair
+        return _run_task(task, index, func, tuple(item) if star else (item,), {}, False)
+
+    results = []
+    try:
+        if head:
+            results = _pool.mapstar((call, head))
+        if rest:
+            mapper = _pool.starmapstar if star else _pool.mapstar
+            results.extend(mapper((func, [item for _, item in rest])))
+    except BaseException as exc:
+        frames.drop_own(exc)
+        raise
+    finally:
+        link.flush()
+    return results
+
+
+def _run_task(task, index, func, args, kwargs, urgent=True):
+    """One call in a worker, between its task.started and task.finished. Items of a chunk are
+    batched (urgent=False) and sent when the chunk is done, before the worker waits again."""
     budget = link.budget('tasks')
     if budget.spent:
         try:
@@ -149,7 +186,7 @@ def _run_task(task, index, func, args, kwargs):
         except BaseException as exc:
             frames.drop_own(exc)
             raise
-    guarded('task', emit, 'task.started', {'task': task, 'index': index})
+    guarded('task', emit, 'task.started', {'task': task, 'index': index}, urgent)
     budget.take()
     try:
         result = func(*args, **kwargs)
@@ -159,5 +196,5 @@ def _run_task(task, index, func, args, kwargs):
             'error': '%s: %s' % (type(exc).__name__, frames.safe_str(exc))})
         frames.drop_own(exc)
         raise
-    guarded('task', emit, 'task.finished', {'task': task, 'index': index, 'ok': True})
+    guarded('task', emit, 'task.finished', {'task': task, 'index': index, 'ok': True}, urgent)
     return result

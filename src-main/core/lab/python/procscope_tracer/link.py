@@ -7,7 +7,7 @@ tell the supervisor which process wrote which bytes of the run's own pipes.
 
 Cost model: an event is a dict appended to a list. Lifecycle events are sent at once (they are
 rare and the live view wants them now). IPC and task events come in bursts, so they are batched
-and sent when the batch is 64 events or 10 ms old, or before this process may block (time.sleep,
+and sent when the batch is 256 events or 10 ms old, or before this process may block (time.sleep,
 a blocking get/recv, join, a step pause, exit) so that a quiet process never sits on them.
 
 Imports are the cheapest that do the job (_socket, _thread, no threading): every traced
@@ -27,7 +27,7 @@ from . import frames
 now = time.monotonic_ns
 _native_id = _thread.get_native_id
 
-_BATCH_EVENTS = 64
+_BATCH_EVENTS = 256
 _BATCH_AGE_NS = 10 * 1000 * 1000
 _CONNECT_TIMEOUT_S = 5.0
 _encode = None

@@ -4,7 +4,7 @@ Every process of a run writes into the same two pipes (its stdout and stderr), s
 the bytes is exactly the order of the writes, as without Procscope. A pipe does not say who
 wrote into it, though. Where this interpreter's stdout or stderr is one of the run's own pipes
 (not a file, not a subprocess pipe, not /dev/null), its stream is rebuilt on a FileIO subclass
-that, after each write, tells the supervisor "this pid wrote n bytes with this CRC-32". The
+that, with each write, tells the supervisor "this pid writes n bytes with this CRC-32". The
 supervisor matches those notices against what it reads from the pipe; bytes nobody claimed (a
 C program, os.write, an untraced interpreter) are shown without a writer.
 
@@ -86,30 +86,39 @@ _replaced = []
 
 
 class _Noticing(io.FileIO):
-    """A standard stream's file: writes as FileIO does, then sends the supervisor a notice."""
+    """A standard stream's file: sends the supervisor a notice, then writes as FileIO does.
+
+    The notice goes first: a process descheduled between its write and its notice (a busy
+    machine) would otherwise leave its bytes in the pipe with nobody to claim them. A notice
+    waits for its bytes as long as needed; bytes wait for a notice only briefly."""
 
     noticing = True
 
     def write(self, data):
+        told = _notice(self, data) if self.noticing else 0
         try:
             written = io.FileIO.write(self, data)
         except BaseException as exc:
             frames.drop_own(exc)
             raise
-        if written and self.noticing:
-            _notice(self, data, written)
+        if written and written != told and self.noticing:
+            # A short write: what did go out is told again (the first notice never matches).
+            _notice(self, memoryview(data)[:written])
         return written
 
 
-def _notice(raw, data, written):
+def _notice(raw, data):
+    """Tells the supervisor these bytes come from this process; returns how many it told."""
     global _crc32
     if _crc32 is None:
         from zlib import crc32 as _crc32
     try:
-        view = data if written == len(data) else memoryview(data)[:written]
-        link.note_output(raw.fileno(), written, _crc32(view))
+        count = memoryview(data).nbytes
+        if count:
+            link.note_output(raw.fileno(), count, _crc32(data))
+        return count
     except Exception:
-        pass  # A notice lost: those bytes are shown without a writer.
+        return 0  # A notice lost: those bytes are shown without a writer.
 
 
 def recheck():

@@ -7,8 +7,11 @@ finders locate it, and patches the module right after it has executed.
 """
 
 import functools
-import importlib.machinery
 import sys
+
+# importlib.machinery's loaders, from the bootstrap module every interpreter has loaded already:
+# importing importlib.machinery itself would cost a module load at every start.
+import _frozen_importlib_external as _external
 
 from . import frames, link
 
@@ -48,7 +51,7 @@ def _replace(owner, name, original, make_wrapper):
     setattr(owner, name, staticmethod(wrapper) if static else wrapper)
 
 
-_FILE_LOADERS = (importlib.machinery.SourceFileLoader, importlib.machinery.SourcelessFileLoader)
+_FILE_LOADERS = (_external.SourceFileLoader, _external.SourcelessFileLoader)
 
 
 class _Finder(object):

@@ -19,6 +19,7 @@ CHANNEL = '_procscope_channel'
 
 # Set by hooks_tasks in an interpreter where the tracer is active; None means "just call".
 run_task = None
+run_chunk = None
 
 
 def restore(msg, obj):
@@ -70,7 +71,9 @@ class CallTask(object):
 
     def __call__(self, /, *args, **kwargs):
         try:
-            return _call(self.task, 0, self.func, args, kwargs)
+            if run_task is None:
+                return self.func(*args, **kwargs)
+            return run_task(self.task, 0, self.func, args, kwargs)
         except BaseException as exc:
             drop_own(exc)
             raise
@@ -94,17 +97,26 @@ class ItemTask(object):
         index, item = pair
         args = tuple(item) if self.star else (item,)
         try:
-            return _call(self.task, index, self.func, args, {})
+            if run_task is None:
+                return self.func(*args)
+            return run_task(self.task, index, self.func, args, {})
         except BaseException as exc:
             drop_own(exc)
             raise
 
 
-def _call(task, index, func, args, kwargs):
+def mapstar(args):
+    """Pool.map's mapper for a traced map, called once per chunk of (index, item) pairs: the
+    items are reported one by one while the worker's task budget lasts, and the rest of the
+    chunk runs as fast as an untraced map (one call per item, no wrapper in between)."""
+    task, pairs = args
     try:
-        if run_task is None:
-            return func(*args, **kwargs)
-        return run_task(task, index, func, args, kwargs)
+        if run_chunk is None:
+            func = task.func
+            if task.star:
+                return [func(*item) for _, item in pairs]
+            return [func(item) for _, item in pairs]
+        return run_chunk(task, pairs)
     except BaseException as exc:
         drop_own(exc)
         raise
