@@ -9,14 +9,9 @@ import { describe, expect, it } from 'vitest';
 import type { TimelineTestHook } from '../../src-renderer/src/lib/timeline/hook';
 import { openPage, root, useServerAndBrowser } from './harness';
 
-const LESSON_3 = join(
-  root,
-  'src-main',
-  'core',
-  'lessons',
-  'programs',
-  '03_target_with_arguments.py',
-);
+const PROGRAMS = join(root, 'src-main', 'core', 'lessons', 'programs');
+const LESSON_3 = join(PROGRAMS, '03_target_with_arguments.py');
+const LESSON_8_QUEUE = join(PROGRAMS, '08_queue_and_pipe.py');
 
 const e2e = useServerAndBrowser();
 
@@ -129,6 +124,34 @@ function workersPeak(view: TimelineTestHook, workers: RegExp): number {
   return Math.max(...peaks);
 }
 
+interface SvgLabel {
+  x: number;
+  y: number;
+  text: string;
+}
+
+/** Clicks the Timeline's SVG button and reads the drawing saved. */
+async function downloadSvg(page: Page): Promise<{ svg: string; labels: SvgLabel[] }> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.timeline').getByRole('button', { name: 'SVG' }).click(),
+  ]);
+  const svg = await readFile((await download.path()) ?? '', 'utf8');
+  const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map(
+    (m) => ({ x: Number(m[1]), y: Number(m[2]), text: (m[3] ?? '').replace(/&apos;/g, "'") }),
+  );
+  return { svg, labels };
+}
+
+const seconds = (text: string) =>
+  text === '0' ? 0 : Number.parseFloat(text) / (text.endsWith(' ms') ? 1000 : 1);
+
+/** The last tick on the export's axis, in µs. */
+function lastTick(labels: readonly SvgLabel[]): number {
+  const ticks = labels.filter((label) => /^(\d+(\.\d+)? (ms|s)|0)$/.test(label.text));
+  return seconds(ticks.at(-1)?.text ?? '0') * 1e6;
+}
+
 describe('the Timeline on a projector', () => {
   // Other programs on the machine take CPU from both runs alike: on an idle machine two
   // processes peak near 200 % and two threads near 100 %; with other work running, each of the
@@ -186,10 +209,7 @@ describe('the Timeline on a projector', () => {
     for (const lane of view.lanes) expect(names).toContain(lane.name);
     expect(names[0]).toMatch(/^8\. .*Results back through a Queue/);
     // The whole time range: the axis reaches past the run's end.
-    const ticks = labels.filter((label) => /^(\d+(\.\d+)? (ms|s)|0)$/.test(label.text));
-    const seconds = (text: string) =>
-      text === '0' ? 0 : Number.parseFloat(text) / (text.endsWith(' ms') ? 1000 : 1);
-    expect(seconds(ticks.at(-1)?.text ?? '0') * 1e6).toBeGreaterThan(view.end * 0.8);
+    expect(lastTick(labels)).toBeGreaterThan(view.end * 0.8);
 
     const [pngDownload] = await Promise.all([
       page.waitForEvent('download'),
@@ -297,6 +317,112 @@ describe('the Timeline on a projector', () => {
     await overlay.getByText('Replay: play / pause').waitFor();
     expect(await overlay.textContent()).toContain('Replay: previous / next event');
     await page.keyboard.press('Escape');
+    await page.context().close();
+  });
+
+  it('replays a recording like a video, and exports it — and it compared with its run — whole', async () => {
+    const page = await openPage(e2e.browser, e2e.server.url, { width: 1280, height: 800 });
+    await page.getByRole('tab', { name: 'Lab' }).click();
+    await page.getByTestId('interpreter').getByText('Python 3').waitFor();
+    await page.getByLabel('Script', { exact: true }).fill(LESSON_8_QUEUE);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const header = page.getByTestId('run-header');
+    await header.getByRole('heading', { name: '08_queue_and_pipe.py' }).waitFor();
+    await expect
+      .poll(() => header.getByRole('button', { name: 'Stop' }).isDisabled(), { timeout: 20_000 })
+      .toBe(true);
+    await expect.poll(() => hook(page).then((h) => h.ended)).toBe(true);
+    const live = await hook(page);
+    expect(live.lanes.length).toBeGreaterThanOrEqual(10);
+
+    await header.getByRole('button', { name: 'Save recording' }).click();
+    const notice = page.getByTestId('lab-notice');
+    await expect.poll(() => notice.textContent()).toMatch(/Recording saved to \S+\.procscope/);
+    const saved = /saved to (\S+\.procscope)/.exec((await notice.textContent()) ?? '')?.[1] ?? '';
+    await page.getByRole('button', { name: 'Open recording…' }).click();
+    await page.getByLabel('Path of a recording file').fill(saved);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await header.getByRole('heading', { name: '08_queue_and_pipe.py (recording)' }).waitFor();
+    await expect
+      .poll(() => hook(page).then((h) => h.ended && h.lanes.length))
+      .toBe(live.lanes.length);
+
+    // Event by event, with the keyboard: the scrubber lands on each moment of the run in turn.
+    const scrubber = page.getByRole('slider', { name: 'Replay' });
+    const at = async () => Number(await scrubber.inputValue());
+    const stage = page.getByRole('application');
+    await stage.focus();
+    await page.keyboard.press('.');
+    const first = await at();
+    const moments = live.markers.map((marker) => marker.t).concat(live.spans.map((s) => s.start));
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(Math.min(...moments) + 100);
+    await page.keyboard.press('.');
+    const second = await at();
+    expect(second).toBeGreaterThan(first);
+    await page.keyboard.press(',');
+    expect(await at()).toBe(first);
+
+    // Played at a speed, then paused: the run moves at that fraction of the wall clock.
+    const speed = page.getByRole('combobox', { name: 'Speed' });
+    const play = async (keys: string[], rate: number): Promise<number> => {
+      for (const key of keys) await page.keyboard.press(key);
+      expect(Number(await speed.inputValue())).toBe(rate);
+      await scrubber.fill('0');
+      await stage.focus();
+      const from = await at();
+      // Half the run's length at that speed, so it never plays to the end and stops there.
+      const watch = Math.min(1_200, (live.end / 1000 / rate) * 0.5);
+      const started = Date.now();
+      await page.keyboard.press('l');
+      await page.getByRole('button', { name: 'Pause' }).waitFor();
+      await page.waitForTimeout(watch);
+      await page.keyboard.press('L');
+      const wall = Date.now() - started;
+      await page.getByRole('button', { name: 'Play' }).waitFor();
+      const paused = await at();
+      expect(paused).toBeLessThan(live.end);
+      await page.waitForTimeout(300);
+      // Paused means paused.
+      expect(await at()).toBe(paused);
+      return (paused - from) / (wall * 1000);
+    };
+    const quarter = await play(['<', '<'], 0.25);
+    expect(quarter).toBeGreaterThan(0.15);
+    expect(quarter).toBeLessThanOrEqual(0.26);
+    const real = await play(['>', '>'], 1);
+    expect(real).toBeGreaterThan(0.6);
+    expect(real).toBeLessThanOrEqual(1.01);
+
+    // Export, with the cursor inside the run and the view zoomed: the document is the whole
+    // recording, every lane, no cursor — the same document wherever the cursor is.
+    for (const key of ['+', '+', '.', '.']) await page.keyboard.press(key);
+    const mid = await downloadSvg(page);
+    for (const lane of live.lanes) expect(mid.labels.map((l) => l.text)).toContain(lane.name);
+    expect(mid.labels[0]?.text).toBe('08_queue_and_pipe.py (recording)');
+    expect(lastTick(mid.labels)).toBeGreaterThan(live.end * 0.8);
+    await page.keyboard.press('0');
+    await page.keyboard.press(',');
+    await page.keyboard.press(',');
+    const other = await downloadSvg(page);
+    expect(other.svg).toBe(mid.svg);
+
+    // The recording over the run it was made of: one document, both runs whole.
+    await header.getByRole('button', { name: 'Compare' }).click();
+    await page.getByRole('option', { name: /^08_queue_and_pipe\.py(?! \(recording\))/ }).click();
+    await header.getByRole('heading', { name: '08_queue_and_pipe.py', exact: true }).waitFor();
+    await header.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => hook(page).then((h) => h.runs.length)).toBe(2);
+    const both = await downloadSvg(page);
+    const texts = both.labels.map((label) => label.text);
+    expect(texts).toContain('Compared runs');
+    for (const title of ['08_queue_and_pipe.py (recording)', '08_queue_and_pipe.py'])
+      expect(texts).toContain(title);
+    for (const lane of live.lanes)
+      expect(texts.filter((text) => text === lane.name).length).toBeGreaterThanOrEqual(2);
+    expect(texts.filter((text) => text === 'MainProcess')).toHaveLength(2);
+    const height = Number(/<svg [^>]*height="(\d+)"/.exec(both.svg)?.[1]);
+    for (const label of both.labels) expect(label.y).toBeLessThan(height);
     await page.context().close();
   });
 });
