@@ -9,6 +9,11 @@ import { SCREENSHOT_DEMO as DEMO } from './screenshot-demo';
 const OUT = join(root, 'docs', 'screenshots');
 /** `npm run screenshots -- --lessons`: only the Lessons screen's. */
 const LESSONS_ONLY = process.argv.includes('--lessons');
+/** `--lesson=9` (or `--lesson=1,9`): only these lessons' screenshots, as on a machine gone quiet. */
+const PICKED = process.argv.flatMap((arg) =>
+  arg.startsWith('--lesson=') ? arg.slice('--lesson='.length).split(',').map(Number) : [],
+);
+const picked = (lesson: number) => PICKED.length === 0 || PICKED.includes(lesson);
 
 // The Lab runs the tutorial's join lesson: two children asleep for a second, joined by the parent.
 const JOIN_LESSON = join(root, 'src-main', 'core', 'lessons', 'programs', '06_join.py');
@@ -17,7 +22,7 @@ const demo = spawn('python3', ['-c', DEMO, 'procscope-screenshot-demo'], { stdio
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  if (!LESSONS_ONLY) await viewScreenshots();
+  if (!LESSONS_ONLY && PICKED.length === 0) await viewScreenshots();
   await lessonScreenshots();
 } finally {
   demo.kill('SIGKILL');
@@ -77,39 +82,52 @@ async function lessonScreenshots(): Promise<void> {
       await page.screenshot({ path: join(OUT, `${name}-${colorScheme}.png`) });
     };
 
-    await lessons.open(1);
-    await lessons.run('Start one extra thread and one extra process');
-    await shoot('lesson1');
+    if (picked(1)) {
+      await lessons.open(1);
+      await lessons.run('Start one extra thread and one extra process');
+      await shoot('lesson1');
+    }
 
-    await lessons.open(3);
-    await lessons.run('Three processes, three arguments');
-    await shoot('lesson3');
+    if (picked(3)) {
+      await lessons.open(3);
+      await lessons.run('Three processes, three arguments');
+      await shoot('lesson3');
+    }
 
-    await lessons.open(5);
-    for (const variation of ['terminate()', 'kill()', 'Controlled shutdown with an Event'])
-      await lessons.run(variation);
-    await lessons.compare();
-    await shoot('lesson5-compare');
+    if (picked(5)) {
+      await lessons.open(5);
+      for (const variation of ['terminate()', 'kill()', 'Controlled shutdown with an Event'])
+        await lessons.run(variation);
+      await lessons.compare();
+      await shoot('lesson5-compare');
+    }
 
-    await lessons.open(6);
-    await lessons.run('Without join()');
-    await lessons.run('With join()');
-    await lessons.compare();
-    await shoot('lesson6-compare');
+    if (picked(6)) {
+      await lessons.open(6);
+      await lessons.run('Without join()');
+      await lessons.run('With join()');
+      await lessons.compare();
+      await shoot('lesson6-compare');
+    }
 
-    await lessons.open(8);
-    for (const variation of ['Threads', 'Processes', 'Results back through a Queue'])
-      await lessons.run(variation);
-    await shoot('lesson8');
+    if (picked(8)) {
+      await lessons.open(8);
+      for (const variation of ['Threads', 'Processes', 'Results back through a Queue'])
+        await lessons.run(variation);
+      await shoot('lesson8');
+    }
 
-    await lessons.open(9);
-    await lessons.run('Two threads');
-    await shoot('lesson9-threads');
-    await lessons.run('Two processes');
-    await shoot('lesson9-processes');
+    if (picked(9)) {
+      await lessons.open(9);
+      await lessons.run('Two threads');
+      await shoot('lesson9-threads');
+      await lessons.run('Two processes');
+      await shoot('lesson9-processes');
+    }
     await page.context().close();
   }
 
+  if (PICKED.length > 0) return;
   const page = await openPage(browser, server.url, { width: 1280, height: 800 });
   const lessons = lessonPage(page);
   await page.getByRole('tab', { name: 'Lessons' }).click();
