@@ -4,25 +4,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { launchBrowser, openPage, root, startServer } from '../test/e2e/harness';
+import { SCREENSHOT_DEMO as DEMO } from './screenshot-demo';
 
 const OUT = process.env.PROCSCOPE_SCREENSHOTS ?? join(root, 'docs', 'screenshots');
-
-// Three named threads, one busy part of the time, so the details have history and threads.
-const DEMO = `
-import ctypes, threading, time
-libc = ctypes.CDLL(None)
-def name(text): libc.prctl(15, text.encode(), 0, 0, 0)
-def work(label, duty):
-    name(label)
-    while True:
-        end = time.time() + duty * 0.1
-        while time.time() < end: pass
-        time.sleep((1 - duty) * 0.1)
-name('prime-workers')
-for i, duty in enumerate((0.45, 0.12, 0.0)):
-    threading.Thread(target=work, args=(f'worker-{i + 1}', duty), daemon=True).start()
-while True: time.sleep(1)
-`;
 
 const demo = spawn('python3', ['-c', DEMO, 'procscope-screenshot-demo'], { stdio: 'ignore' });
 const server = await startServer();

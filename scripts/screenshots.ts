@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, openPage, root, startServer } from '../test/e2e/harness';
+import { SCREENSHOT_DEMO as DEMO } from './screenshot-demo';
 
 const OUT = join(root, 'docs', 'screenshots');
 /** `npm run screenshots -- --lessons`: only the Lessons screen's. */
@@ -13,24 +14,6 @@ const PICKED = process.argv.flatMap((arg) =>
   arg.startsWith('--lesson=') ? arg.slice('--lesson='.length).split(',').map(Number) : [],
 );
 const picked = (lesson: number) => PICKED.length === 0 || PICKED.includes(lesson);
-
-// A small multi-threaded Python program to select in the System view, so the details pane has
-// threads to show: the main thread and three named workers, one of them busy part of the time.
-const DEMO = `
-import ctypes, sys, threading, time
-libc = ctypes.CDLL(None)
-def name(text): libc.prctl(15, text.encode(), 0, 0, 0)
-def work(label, duty):
-    name(label)
-    while True:
-        end = time.time() + duty * 0.1
-        while time.time() < end: pass
-        time.sleep((1 - duty) * 0.1)
-name('prime-workers')
-for i, duty in enumerate((0.45, 0.12, 0.0)):
-    threading.Thread(target=work, args=(f'worker-{i + 1}', duty), daemon=True).start()
-while True: time.sleep(1)
-`;
 
 // The Lab runs the tutorial's join lesson: two children asleep for a second, joined by the parent.
 const JOIN_LESSON = join(root, 'src-main', 'core', 'lessons', 'programs', '06_join.py');

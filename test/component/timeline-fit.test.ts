@@ -11,7 +11,7 @@ import {
   type Scene,
 } from '../../src-renderer/src/lib/timeline/scene';
 import { fit } from '../../src-renderer/src/lib/timeline/viewport';
-import { charWidth, fanOutLog, laneByName, loadLog, sceneOf } from './timeline-fixtures';
+import { charWidth, fanOutLog, laneByName, loadLog, sceneOf, sceneRun } from './timeline-fixtures';
 
 /** The Lessons screen's Timeline at 1280×720, classroom mode (scale 1.4): its canvas. */
 const LESSONS = { width: 738, height: 440 };
@@ -132,5 +132,41 @@ describe('values on the lanes', () => {
     const layout = buildLayout(loadLog('terminate-kill'));
     const window = fit(layout.end);
     expect(window.end).toBeGreaterThanOrEqual(layout.end * 1.08);
+  });
+});
+
+describe('the axis', () => {
+  it('writes no tick label under the "now" of a live run or the replay cursor', () => {
+    const log = loadLog('two-sleepers-join').filter((event) => event.kind !== 'run.ended');
+    const layout = buildLayout(log);
+    for (const [t, mode] of [
+      [1_000_000, 'live'],
+      [500_000, 'cursor'],
+    ] as const) {
+      const run = { ...sceneRun(layout), now: t };
+      const window = { start: 0, end: 1_500_000 };
+      const base = sceneOf([layout], { width: 900, height: 400, scale: 1.4, window, runs: [run] });
+      const s: Scene = { ...base, live: mode === 'live', cursor: mode === 'cursor' ? t : null };
+      const svg = new SvgPainter(s.width, s.height, 'sans-serif', charWidth);
+      paint(svg, s);
+      const onAxis = [
+        ...svg
+          .toString()
+          .matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*text-anchor="(\w+)"[^>]*>([^<]*)</g),
+      ]
+        .map((m) => ({ x: Number(m[1]), y: Number(m[2]), anchor: m[3], text: m[4] ?? '' }))
+        .filter((label) => label.y < s.metrics.axisHeight && label.x > s.metrics.labelWidth);
+      const size = s.metrics.font;
+      const chip = onAxis.find((label) => label.anchor === 'middle');
+      if (!chip) throw new Error(`no chip (${mode})`);
+      const half = (charWidth(chip.text, { size, color: '', weight: 600 }) + 12 * 1.4) / 2;
+      const ticks = onAxis.filter((label) => label !== chip);
+      expect(ticks.length, mode).toBeGreaterThan(1);
+      for (const tick of ticks) {
+        const w = charWidth(tick.text, { size, color: '' });
+        const clear = tick.x + w <= chip.x - half || tick.x >= chip.x + half;
+        expect(clear, `${tick.text} under ${chip.text}`).toBe(true);
+      }
+    }
   });
 });

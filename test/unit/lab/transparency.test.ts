@@ -185,6 +185,29 @@ if __name__ == '__main__':
     expect(ofKind(traced.events, 'mp.exit').map((e) => e.exitCode)).toEqual([1]);
   });
 
+  it('a Python that a traced process becomes through os.exec* is traced too', async () => {
+    const traced = await same(
+      key('exec'),
+      {
+        files: {
+          'main.py': `
+import os, sys
+print('before exec', flush=True)
+os.execv(sys.executable, [sys.executable, '-c', 'import sys; print("after exec", sys.argv)'])
+`,
+        },
+        argv: ['{python}', 'main.py'],
+      },
+      python,
+    );
+    // One process, two interpreters in turn, each with its own connection.
+    const root = traced.summary.rootPid;
+    expect(attached(traced.events).map((e) => [e.pid, e.argv])).toEqual([
+      [root, ['main.py']],
+      [root, ['-c']],
+    ]);
+  });
+
   it('remote and local tracebacks show no tracer frames (6)', async () => {
     await same(
       key('tracebacks'),

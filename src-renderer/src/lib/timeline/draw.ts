@@ -918,31 +918,41 @@ function paintAxis(p: Painter, scene: Scene, ticks: { step: number; ticks: numbe
   p.clipped(left, top, width - left, h, () => {
     const marks: number[] = [];
     const style = text(scene, theme.muted);
+    const live = scene.runs.find((r) => !r.layout.ended);
+    const now =
+      scene.cursor !== null
+        ? { t: scene.cursor, label: formatTick(scene.cursor, ticks.step / 10) }
+        : scene.live && live
+          ? { t: live.now - live.offset, label: 'now' }
+          : null;
+    const box = now ? chipBox(p, scene, now.t, now.label) : null;
     for (const t of ticks.ticks) {
       const x = Math.round(xOf(scene, t)) + 0.5;
       marks.push(x, top + h - 6 * metrics.scale, x, top + h);
       const label = formatTick(t, ticks.step);
-      // A label cut at the right edge ("4…" of "40 s") reads as a different number.
-      if (x + 4 * metrics.scale + p.measure(label, style) > width) continue;
-      p.text(label, x + 4 * metrics.scale, top + h / 2 - 1, style);
+      const x0 = x + 4 * metrics.scale;
+      const x1 = x0 + p.measure(label, style);
+      // A label cut at the right edge ("4…" of "40 s") reads as a different number, and one
+      // half under the chip ("now1 s") as none.
+      if (x1 > width || (box && x0 < box.x + box.w + 2 && x1 > box.x - 2)) continue;
+      p.text(label, x0, top + h / 2 - 1, style);
     }
     p.segments(marks, { stroke: theme.muted, lineWidth: 1 });
-    if (scene.cursor !== null)
-      chip(p, scene, scene.cursor, formatTick(scene.cursor, ticks.step / 10));
-    else if (scene.live) {
-      const run = scene.runs.find((r) => !r.layout.ended);
-      if (run) chip(p, scene, run.now - run.offset, 'now');
+    if (now && box) {
+      p.rect(box.x, box.y, box.w, box.h, { fill: theme.accent });
+      p.text(now.label, box.x + box.w / 2, box.y + box.h / 2, chipStyle(scene));
     }
   });
 }
 
-/** A filled label on the axis for the replay cursor or the present. */
-function chip(p: Painter, scene: Scene, t: number, label: string): void {
-  const { theme, metrics } = scene;
-  const style = text(scene, theme.onSolid, { weight: 600, align: 'center' });
-  const w = p.measure(label, style) + 12 * metrics.scale;
+const chipStyle = (scene: Scene): TextStyle =>
+  text(scene, scene.theme.onSolid, { weight: 600, align: 'center' });
+
+/** Where the filled label of the replay cursor or the present goes on the axis. */
+function chipBox(p: Painter, scene: Scene, t: number, label: string) {
+  const { metrics } = scene;
+  const w = p.measure(label, chipStyle(scene)) + 12 * metrics.scale;
   const h = metrics.axisHeight - 6 * metrics.scale;
   const x = Math.min(Math.max(xOf(scene, t), plotLeft(scene) + w / 2), scene.width - w / 2);
-  p.rect(x - w / 2, scene.top + 3 * metrics.scale, w, h, { fill: theme.accent });
-  p.text(label, x, scene.top + 3 * metrics.scale + h / 2, style);
+  return { x: x - w / 2, y: scene.top + 3 * metrics.scale, w, h };
 }
