@@ -11,17 +11,11 @@ import type { RunSummary } from '../src-main/common/lab';
 import type { ShareStatus } from '../src-main/common/share';
 import { launchBrowser, openPage, startServer } from '../test/e2e/harness';
 import { connectTo, value, type SocketClient } from '../test/unit/share/socket-client';
-import { percentile } from './bench-support';
+import { percentile, recordFrameIntervals } from './bench-support';
 
 const VIEWERS = 60;
 const MEASURE_MS = 15_000;
 const CLOCK_TICKS = 100;
-
-declare global {
-  interface Window {
-    __frameIntervals: number[];
-  }
-}
 
 /** CPU seconds the process has used (user + system), from /proc/<pid>/stat. */
 function cpuSeconds(pid: number): number {
@@ -44,17 +38,7 @@ async function measure(
   viewerBytes: () => number,
   viewers: number,
 ): Promise<Phase> {
-  await page.evaluate(`{
-    window.__frameIntervals = [];
-    let last = performance.now();
-    const stopAt = last + ${MEASURE_MS};
-    function frame(now) {
-      window.__frameIntervals.push(now - last);
-      last = now;
-      if (now < stopAt) requestAnimationFrame(frame);
-    }
-    requestAnimationFrame(frame);
-  }`);
+  await recordFrameIntervals(page, MEASURE_MS);
   const cpuBefore = cpuSeconds(pid);
   const bytesBefore = viewerBytes();
   const began = performance.now();

@@ -2,6 +2,7 @@
 // process count) that is always removed again, and percentiles.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import type { Page } from 'playwright-core';
 
 /** Each topping-up is a group of its own; all are removed together. */
 const sleepers: ChildProcess[] = [];
@@ -69,4 +70,29 @@ export async function stopSleepers(): Promise<void> {
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+declare global {
+  interface Window {
+    __frameIntervals: number[];
+  }
+}
+
+/**
+ * Starts recording the page's frame intervals (ms) for `ms`, into a fresh
+ * `window.__frameIntervals`; read it once that time is over.
+ */
+export async function recordFrameIntervals(page: Page, ms: number): Promise<void> {
+  // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+  await page.evaluate(`{
+    window.__frameIntervals = [];
+    let last = performance.now();
+    const stopAt = last + ${ms};
+    function frame(now) {
+      window.__frameIntervals.push(now - last);
+      last = now;
+      if (now < stopAt) requestAnimationFrame(frame);
+    }
+    requestAnimationFrame(frame);
+  }`);
 }

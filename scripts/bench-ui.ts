@@ -16,7 +16,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServer, type RunningServer } from '../test/e2e/harness';
-import { countProcesses, pause, percentile, startSleepers, stopSleepers } from './bench-support';
+import {
+  countProcesses,
+  pause,
+  percentile,
+  recordFrameIntervals,
+  startSleepers,
+  stopSleepers,
+} from './bench-support';
 
 const SIZES = [1_000, 4_000];
 /** How long each side-by-side window lasts. */
@@ -31,7 +38,6 @@ const TMUX_SOCKET = `procscope-bench-${process.pid}`;
 declare global {
   interface Window {
     __tickUpdates: number[];
-    __frameIntervals: number[];
   }
 }
 
@@ -158,7 +164,6 @@ process.on('exit', stopTerminals);
 async function instrument(page: Page): Promise<void> {
   await page.addInitScript(`{
     window.__tickUpdates = [];
-    window.__frameIntervals = [];
     const Native = window.WebSocket;
     window.WebSocket = class extends Native {
       constructor(url, protocols) {
@@ -337,17 +342,7 @@ async function scrolling(browser: Browser, server: RunningServer): Promise<void>
   const grid = page.getByRole('grid');
   const box = await grid.boundingBox();
   if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
-  await page.evaluate(`{
-    let last = performance.now();
-    const stopAt = last + ${SCROLL_MS};
-    function frame(now) {
-      window.__frameIntervals.push(now - last);
-      last = now;
-      if (now < stopAt) requestAnimationFrame(frame);
-    }
-    requestAnimationFrame(frame);
-  }`);
+  await recordFrameIntervals(page, SCROLL_MS);
   // Scroll down and up through the list the whole time, as a user reading it would.
   const began = Date.now();
   for (let step = 0; Date.now() - began < SCROLL_MS; step++) {
