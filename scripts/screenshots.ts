@@ -9,6 +9,8 @@ import { SCREENSHOT_DEMO as DEMO } from './screenshot-demo';
 const OUT = join(root, 'docs', 'screenshots');
 /** `npm run screenshots -- --lessons`: only the Lessons screen's. */
 const LESSONS_ONLY = process.argv.includes('--lessons');
+/** `--system`: only the System view's. */
+const SYSTEM_ONLY = process.argv.includes('--system');
 /** `--lesson=9` (or `--lesson=1,9`): only these lessons' screenshots, as on a machine gone quiet. */
 const PICKED = process.argv.flatMap((arg) =>
   arg.startsWith('--lesson=') ? arg.slice('--lesson='.length).split(',').map(Number) : [],
@@ -22,12 +24,49 @@ const demo = spawn('python3', ['-c', DEMO, 'procscope-screenshot-demo'], { stdio
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  if (!LESSONS_ONLY && PICKED.length === 0) await viewScreenshots();
-  await lessonScreenshots();
+  if (!LESSONS_ONLY && PICKED.length === 0) await systemScreenshots();
+  if (!LESSONS_ONLY && !SYSTEM_ONLY && PICKED.length === 0) await viewScreenshots();
+  if (!SYSTEM_ONLY) await lessonScreenshots();
 } finally {
   demo.kill('SIGKILL');
   await browser.close();
   await server.stop();
+}
+
+/**
+ * The System view: the README's pair, light and dark at 1280×800, with the demo's threads in the
+ * details, and a 1280×720 classroom one with the column chooser open, to check the layout holds
+ * on a projector.
+ */
+async function systemScreenshots(): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const page = await openPage(browser, server.url, { colorScheme });
+    await page.getByRole('tab', { name: 'System' }).click();
+    const search = page.getByRole('searchbox', { name: 'Search processes' });
+    await search.fill(String(demo.pid));
+    await page.locator(`[role="row"][data-pid="${demo.pid}"]`).click();
+    await search.fill('');
+    await page.getByTestId('threads').locator('tbody tr').nth(3).waitFor();
+    // Long enough for the header's and the details' histories to show a shape.
+    await page.waitForTimeout(25_000);
+    await page.locator(`[role="row"][data-pid="${demo.pid}"]`).focus();
+    await page.screenshot({ path: join(OUT, `system-${colorScheme}.png`) });
+    await page.context().close();
+  }
+
+  const page = await openPage(browser, server.url, { width: 1280, height: 720 });
+  await page.keyboard.press('Control+Shift+P');
+  await page.getByRole('tab', { name: 'System' }).click();
+  await page.getByTestId('process-grid').waitFor();
+  await page.waitForTimeout(4000);
+  await page.getByRole('button', { name: 'Columns' }).click();
+  for (const name of ['CPU time', 'Disk reads per second'])
+    await page.getByRole('menuitemcheckbox', { name }).click();
+  await page.screenshot({ path: join(OUT, 'system-classroom-columns.png') });
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(OUT, 'system-classroom.png') });
+  await page.context().close();
 }
 
 async function viewScreenshots(): Promise<void> {
@@ -37,16 +76,6 @@ async function viewScreenshots(): Promise<void> {
     // Let a few ticks fill the sparklines.
     await page.waitForTimeout(4500);
     await page.screenshot({ path: join(OUT, `overview-${colorScheme}.png`) });
-
-    await page.getByRole('tab', { name: 'System' }).click();
-    const search = page.getByRole('searchbox', { name: 'Search processes' });
-    await search.fill(String(demo.pid));
-    await page.locator(`[role="row"][data-pid="${demo.pid}"]`).click();
-    await search.fill('');
-    await page.getByTestId('threads').locator('tbody tr').nth(3).waitFor();
-    await page.waitForTimeout(8000);
-    await page.locator(`[role="row"][data-pid="${demo.pid}"]`).focus();
-    await page.screenshot({ path: join(OUT, `system-${colorScheme}.png`) });
 
     await page.getByRole('tab', { name: 'Lab' }).click();
     const runs = page.getByRole('listbox', { name: 'Runs' }).getByRole('option');
