@@ -309,6 +309,28 @@ describe('the Timeline on a projector', () => {
     await page.context().close();
   });
 
+  it('draws a live run a few times a second, leaving the cores to the program it shows', async () => {
+    const page = await openLesson(6);
+    // Every frame the page asks for while the run lives, and how long the run lived.
+    await page.evaluate(() => {
+      const counted = window as unknown as { __frames: number };
+      counted.__frames = 0;
+      const native = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (callback) => {
+        counted.__frames += 1;
+        return native(callback);
+      };
+    });
+    const began = Date.now();
+    await run(page, 'With join()');
+    const seconds = (Date.now() - began) / 1000;
+    const frames = await page.evaluate(() => (window as unknown as { __frames: number }).__frames);
+    expect(seconds).toBeGreaterThan(1);
+    // A frame per display refresh would be ~60 a second.
+    expect(frames / seconds).toBeLessThan(20);
+    await page.close();
+  });
+
   it('lists the replay keys in the Lab’s ? overlay', async () => {
     const page = await openPage(e2e.browser, e2e.server.url);
     await page.getByRole('tab', { name: 'Lab' }).click();
