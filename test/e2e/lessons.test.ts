@@ -106,6 +106,14 @@ async function expectRuns(count: number): Promise<void> {
  */
 async function expectLanesFit(where: string, runs = 1): Promise<void> {
   await expectRuns(runs);
+  // The runs are published at once, the drawn rows with the next frame.
+  const drawnMatchesRuns = () =>
+    page.evaluate(() => {
+      const hook = window.__procscopeTimeline;
+      const lanes = hook?.runs.reduce((sum, run) => sum + run.lanes, 0) ?? 0;
+      return (hook?.drawn?.rows ?? []).filter((row) => row.kind === 'lane').length === lanes;
+    });
+  await expect.poll(drawnMatchesRuns, PATIENCE).toBe(true);
   const seen = await page.evaluate(() => {
     const hook = window.__procscopeTimeline;
     const canvas = document.querySelector('.lessons canvas')?.getBoundingClientRect();
